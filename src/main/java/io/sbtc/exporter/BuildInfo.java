@@ -1,0 +1,22 @@
+package io.sbtc.exporter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The version Maven stamped into the jar. */
+public final class BuildInfo {
+  private BuildInfo() {}
+
+  public static String version() {
+    try (InputStream in = BuildInfo.class.getResourceAsStream("/version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.sbtc.exporter;
+
+import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.config.ConfigPrinter;
+import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.demo.DemoUpstreams;
+import io.sbtc.exporter.log.LogSetup;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Entry point: parse flags, load and validate the config, then run until stopped. */
+public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code >= 0) {
+      System.exit(code);
+    }
+  }
+
+  /** @return the exit code, or -1 when the exporter is now running */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Cli cli;
+    try {
+      cli = Cli.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("sbtc-signer-exporter: " + e.getMessage());
+      return 2;
+    }
+    if (cli.help()) {
+      out.print(Cli.USAGE);
+      return 0;
+    }
+    if (cli.version()) {
+      out.println("sbtc-signer-exporter " + BuildInfo.version());
+      return 0;
+    }
+    if (cli.configFile().isEmpty() && !cli.demo()) {
+      err.println("sbtc-signer-exporter: no config: pass --config FILE (see examples/config.yml) or try --demo");
+      return 2;
+    }
+    LogSetup.configure(java.util.logging.Level.INFO);
+    Vertx vertx = Vertx.vertx();
+    try {
+      ExporterConfig config = cli.demo()
+          ? DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join()
+          : ConfigLoader.load(Path.of(cli.configFile().get()));
+      if (cli.listenAddress().isPresent()) {
+        String text = cli.listenAddress().get();
+        config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
+            new ConfigException("--web.listen-address: must be host:port (got \"" + text + "\")")));
+      }
+      if (cli.checkConfig()) {
+        out.print(ConfigPrinter.toYaml(config));
+        vertx.close();
+        return 0;
+      }
+      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC());
+      vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
+      LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",
+          config.listenAddress().host(), exporter.port(), BuildInfo.version());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
+      return -1;
+    } catch (ConfigException e) {
+      err.println("sbtc-signer-exporter: " + e.getMessage());
+      vertx.close();
+      return 1;
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      err.println("sbtc-signer-exporter: cannot start: " + cause.getMessage());
+      vertx.close();
+      return 1;
+    }
+  }
+}

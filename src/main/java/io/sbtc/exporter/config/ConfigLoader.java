@@ -1,0 +1,52 @@
+package io.sbtc.exporter.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/** Reads a YAML config file into a validated {@link ExporterConfig}, or fails with one clear line. */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigLoader() {}
+
+  public static ExporterConfig load(Path file) {
+    return load(file, System::getenv);
+  }
+
+  public static ExporterConfig load(Path file, Function<String, String> env) {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw ConfigException.at(name, "", "cannot read the config file (" + e.getClass().getSimpleName() + ")");
+    }
+    return parse(name, text, env);
+  }
+
+  public static ExporterConfig parse(String name, String yaml, Function<String, String> env) {
+    JsonNode root;
+    try {
+      root = yaml.isBlank() ? MissingNode.getInstance() : YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : "line " + at.getLineNr() + ": ";
+      throw ConfigException.at(name, "", where + "not valid YAML (" + e.getOriginalMessage() + ")");
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = YAML.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw ConfigException.at(name, "", "the top level must be a mapping of sections");
+    }
+    return ExporterConfig.read(new ConfigNode(name, "", root, env));
+  }
+}

@@ -1,0 +1,35 @@
+package io.sbtc.exporter.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The validated configuration. Only {@link ConfigLoader} makes one, so holding an
+ * {@code ExporterConfig} means validation has run. A section that is absent is a source that is
+ * neither polled nor shown.
+ */
+public record ExporterConfig(
+    @JsonIgnore String file,
+    ListenAddress listenAddress,
+    Optional<Path> webConfigFile,
+    Optional<SignerConfig> signer) {
+
+  /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
+  public static final int DEFAULT_PORT = 10184;
+  public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1:" + DEFAULT_PORT;
+
+  static ExporterConfig read(ConfigNode root) {
+    String listenText = root.string("listen_address", DEFAULT_LISTEN_ADDRESS);
+    ListenAddress listen = ListenAddress.parse(listenText)
+        .orElseThrow(() -> root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
+    Optional<Path> webConfig = root.path("web_config_file");
+    Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
+    root.rejectUnknownKeys();
+    return new ExporterConfig(root.file(), listen, webConfig, signer);
+  }
+
+  public ExporterConfig withListenAddress(ListenAddress address) {
+    return new ExporterConfig(file, address, webConfigFile, signer);
+  }
+}

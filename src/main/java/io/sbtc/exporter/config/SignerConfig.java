@@ -1,0 +1,35 @@
+package io.sbtc.exporter.config;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The {@code signer:} section: the signer's Prometheus endpoint (relayed) and its {@code /info}. */
+public record SignerConfig(
+    Optional<URI> metricsUrl,
+    Optional<URI> infoUrl,
+    @JsonUnwrapped Schedule schedule,
+    String relayPrefix,
+    long maxBodySize) {
+
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+  private static final Pattern METRIC_PREFIX = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+  static SignerConfig read(ConfigNode node) {
+    Optional<URI> metrics = node.httpUrl("metrics_url");
+    Optional<URI> info = node.httpUrl("info_url");
+    Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    String prefix = node.string("relay_prefix", "");
+    if (!prefix.isEmpty() && !METRIC_PREFIX.matcher(prefix).matches()) {
+      throw node.error("relay_prefix", "must be a metric name prefix like \"signer_\" (got \"" + prefix + "\")");
+    }
+    long maxBody = node.bytes("max_body_size", DEFAULT_MAX_BODY_BYTES);
+    node.rejectUnknownKeys();
+    if (metrics.isEmpty() && info.isEmpty()) {
+      throw node.error("needs metrics_url, info_url or both");
+    }
+    return new SignerConfig(metrics, info, schedule, prefix, maxBody);
+  }
+}

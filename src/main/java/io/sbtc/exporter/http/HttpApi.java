@@ -1,0 +1,72 @@
+package io.sbtc.exporter.http;
+
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.sbtc.exporter.core.ExporterCollector;
+import io.sbtc.exporter.core.SourceView;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** The exporter's HTTP endpoints: {@code /metrics}, {@code /}, {@code /-/healthy}, {@code /-/ready}. */
+public final class HttpApi {
+  private final ExporterCollector collector;
+  private final PrometheusScrapeHandler scrapeHandler;
+  private final BooleanSupplier ready;
+  private final String version;
+  private final Clock clock;
+
+  public HttpApi(ExporterCollector collector, BooleanSupplier ready, String version, Clock clock) {
+    this.collector = collector;
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(collector);
+    this.scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.builder().build(), registry);
+    this.ready = ready;
+    this.version = version;
+    this.clock = clock;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::metrics);
+    router.route("/metrics").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
+    router.get("/-/healthy").handler(ctx -> plain(ctx, 200, "Healthy\n"));
+    router.get("/-/ready").handler(this::readiness);
+    router.get("/").handler(this::landing);
+    return router;
+  }
+
+  private void metrics(RoutingContext ctx) {
+    try (VertxScrapeExchange exchange = new VertxScrapeExchange(ctx.request())) {
+      scrapeHandler.handleRequest(exchange);
+    } catch (IOException | RuntimeException e) {
+      if (!ctx.response().ended()) {
+        plain(ctx, 500, "An error occurred while collecting metrics; see the exporter's log.\n");
+      }
+    }
+  }
+
+  private void readiness(RoutingContext ctx) {
+    if (ready.getAsBoolean()) {
+      plain(ctx, 200, "Ready\n");
+    } else {
+      List<String> pending = collector.views().stream().filter(v -> !v.state().polledOnce()).map(SourceView::name).toList();
+      plain(ctx, 503, "Not ready: waiting for the first poll of " + String.join(", ", pending) + "\n");
+    }
+  }
+
+  private void landing(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .end(LandingPage.render(version, collector.views(), clock.instant()));
+  }
+
+  private static void plain(RoutingContext ctx, int status, String text) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
+  }
+}

@@ -1,0 +1,104 @@
+package io.sbtc.exporter.source.signer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.config.SignerConfig;
+import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.source.Json;
+import io.sbtc.exporter.source.Metrics;
+import io.sbtc.exporter.source.UpstreamHttp;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code signer_info}: the signer's {@code /info} endpoint, which reports the signer's own view of
+ * both chains next to what its nodes report, its DKG state and its build.
+ */
+public final class SignerInfoSource implements Source {
+  public static final String NAME = "signer_info";
+  /** /info is a few hundred bytes; anything near this is not the signer. */
+  private static final long MAX_INFO_BYTES = 1L << 20;
+
+  private final Vertx vertx;
+  private final UpstreamHttp http;
+  private final URI url;
+  private final SignerConfig config;
+
+  public SignerInfoSource(Vertx vertx, SignerConfig config) {
+    this.vertx = vertx;
+    this.http = new UpstreamHttp(vertx);
+    this.url = config.infoUrl().orElseThrow();
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Duration interval() {
+    return config.schedule().interval();
+  }
+
+  @Override
+  public Duration timeout() {
+    return config.schedule().timeout();
+  }
+
+  @Override
+  public Future<SourceSnapshot> poll() {
+    String where = Redact.url(url.toString());
+    MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
+    return http.get(url, accept, timeout(), Math.min(MAX_INFO_BYTES, config.maxBodySize()))
+        .map(response -> SourceSnapshot.of(read(Json.parse(response.text(where), where), where).build()));
+  }
+
+  /** Field paths follow the signer's {@code /info} JSON; every optional field may be null. */
+  static Metrics read(JsonNode info, String where) {
+    Metrics m = new Metrics()
+        .gauge("sbtc_signer_bitcoin_tip_height", "Height of the Bitcoin block the signer has processed as its tip (from /info).",
+            Json.count(info, "/bitcoin/signer_tip/block_height", where))
+        .gauge("sbtc_signer_bitcoin_node_tip_height", "Height of the Bitcoin node's tip as the signer sees it (from /info).",
+            Json.count(info, "/bitcoin/node_tip/block_height", where))
+        .gauge("sbtc_signer_stacks_tip_height",
+            "Height of the Stacks block the signer has processed as its tip (from /info); it moves once per Bitcoin block.",
+            Json.count(info, "/stacks/signer_tip/block_height", where))
+        .gauge("sbtc_signer_stacks_node_tip_height", "Height of the Stacks node's tip as the signer sees it (from /info).",
+            Json.count(info, "/stacks/node_tip/block_height", where))
+        .gauge("sbtc_signer_stacks_node_bitcoin_block_height",
+            "The Bitcoin (burn) block height that the signer's Stacks node reports (from /info).",
+            Json.count(info, "/stacks/node_bitcoin_block_height", where))
+        .gauge("sbtc_signer_dkg_rounds", "DKG rounds the signer has stored that did not fail (from /info).",
+            Json.count(info, "/dkg/rounds", where));
+
+    Optional<String> current = Json.text(info, "/dkg/current_aggregate_key", where);
+    Optional<String> contract = Json.text(info, "/dkg/contract_aggregate_key", where);
+    if (current.isPresent() && contract.isPresent()) {
+      m.flag("sbtc_signer_aggregate_key_matches_contract",
+          "1 if the signer's latest DKG aggregate key equals the one in the sBTC registry contract, 0 if they differ; absent when either is unknown.",
+          current.get().equalsIgnoreCase(contract.get()));
+    }
+    m.info("sbtc_signer", "Always 1; the signer's build and chain facts from /info in labels.", Labels.of(
+        "network", Json.text(info, "/config/network", where).orElse(""),
+        "deployer", Json.text(info, "/config/deployer", where).orElse(""),
+        "git_revision", Json.text(info, "/build_info/git_revision", where).orElse(""),
+        "rust_version", Json.text(info, "/build_info/rust_version", where).orElse(""),
+        "target_arch", Json.text(info, "/build_info/target_arch", where).orElse(""),
+        "bitcoin_node_chain", Json.text(info, "/bitcoin/node_chain", where).orElse(""),
+        "bitcoin_node_subversion", Json.text(info, "/bitcoin/node_subversion", where).orElse(""),
+        "stacks_node_version", Json.text(info, "/stacks/node_version", where).orElse("")));
+    return m;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return http.close();
+  }
+}
