@@ -185,12 +185,13 @@ public final class ConfigNode {
   }
 
   public URI parseUrl(String key, String s, Set<String> schemes) {
+    String scheme = s.contains("://") ? s.substring(0, s.indexOf("://")).toLowerCase(java.util.Locale.ROOT) : "";
+    if (!schemes.contains(scheme)) {
+      throw error(key, "must be a URL starting with " + String.join(" or ", new TreeSet<>(schemes).stream().map(x -> x + "://").toList())
+          + " (got \"" + Redact.url(s) + "\")");
+    }
     try {
       URI uri = new URI(s);
-      if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase())) {
-        throw error(key, "must be a URL starting with " + String.join(" or ", new TreeSet<>(schemes).stream().map(x -> x + "://").toList())
-            + " (got \"" + Redact.url(s) + "\")");
-      }
       if (uri.getHost() == null || uri.getHost().isEmpty()) {
         throw error(key, "must be a URL with a host (got \"" + Redact.url(s) + "\")");
       }
