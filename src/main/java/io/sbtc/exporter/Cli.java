@@ -6,6 +6,7 @@ import java.util.Optional;
 record Cli(
     Optional<String> configFile,
     Optional<String> listenAddress,
+    Optional<String> webConfigFile,
     boolean checkConfig,
     boolean demo,
     boolean help,
@@ -21,6 +22,7 @@ record Cli(
         --demo                      run against built-in sample upstreams; no config needed
         --check-config              validate the config, print it with secrets masked, exit 0 or 1
         --web.listen-address ADDR   host:port to serve on, overrides listen_address (default 127.0.0.1:10184)
+        --web.config.file FILE      TLS and basic auth, in the Prometheus exporter-toolkit format; overrides web_config_file
         --version                   print the version and exit
         --help                      print this help and exit
       """;
@@ -29,6 +31,7 @@ record Cli(
   static Cli parse(String... args) {
     String config = null;
     String listen = null;
+    String webConfig = null;
     boolean check = false;
     boolean demo = false;
     boolean help = false;
@@ -46,6 +49,7 @@ record Cli(
           config = value != null ? value : next(args, ++i, arg);
         }
         case "--web.listen-address" -> listen = value != null ? value : next(args, ++i, arg);
+        case "--web.config.file" -> webConfig = value != null ? value : next(args, ++i, arg);
         case "--check-config" -> check = true;
         case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
@@ -53,7 +57,7 @@ record Cli(
         default -> throw new IllegalArgumentException("unknown flag " + arg + " (see --help)");
       }
     }
-    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), check, demo, help, version);
+    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), check, demo, help, version);
   }
 
   private static String next(String[] args, int i, String flag) {

@@ -5,6 +5,7 @@ import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.log.LogSetup;
 import io.vertx.core.Vertx;
@@ -58,6 +59,10 @@ public final class Main {
         config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
             new ConfigException("--web.listen-address: must be host:port (got \"" + text + "\")")));
       }
+      if (cli.webConfigFile().isPresent()) {
+        config = config.withWebConfigFile(Path.of(cli.webConfigFile().get()));
+      }
+      config.webConfigFile().ifPresent(WebConfig::load); // fail here, with the file's name, not later
       if (cli.checkConfig()) {
         out.print(ConfigPrinter.toYaml(config));
         vertx.close();
@@ -74,8 +79,8 @@ public final class Main {
       vertx.close();
       return 1;
     } catch (RuntimeException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      err.println("sbtc-signer-exporter: cannot start: " + cause.getMessage());
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      err.println("sbtc-signer-exporter: " + (cause instanceof ConfigException ? "" : "cannot start: ") + cause.getMessage());
       vertx.close();
       return 1;
     }

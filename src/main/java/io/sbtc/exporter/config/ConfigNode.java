@@ -238,6 +238,11 @@ public final class ConfigNode {
     }
   }
 
+  /** Marks keys as known without reading them: accepted for compatibility, deliberately unused. */
+  public void accept(String... keys) {
+    read.addAll(java.util.List.of(keys));
+  }
+
   /** Fails on keys that no reader asked for: a typo must not silently turn a check off. */
   public void rejectUnknownKeys() {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();

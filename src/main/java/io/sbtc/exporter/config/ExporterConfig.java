@@ -32,4 +32,8 @@ public record ExporterConfig(
   public ExporterConfig withListenAddress(ListenAddress address) {
     return new ExporterConfig(file, address, webConfigFile, signer);
   }
+
+  public ExporterConfig withWebConfigFile(Path webConfig) {
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer);
+  }
 }

@@ -17,13 +17,15 @@ import java.util.function.BooleanSupplier;
 /** The exporter's HTTP endpoints: {@code /metrics}, {@code /}, {@code /-/healthy}, {@code /-/ready}. */
 public final class HttpApi {
   private final ExporterCollector collector;
+  private final WebSecurity security;
   private final PrometheusScrapeHandler scrapeHandler;
   private final BooleanSupplier ready;
   private final String version;
   private final Clock clock;
 
-  public HttpApi(ExporterCollector collector, BooleanSupplier ready, String version, Clock clock) {
+  public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, String version, Clock clock) {
     this.collector = collector;
+    this.security = security;
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(collector);
     this.scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.builder().build(), registry);
@@ -34,6 +36,7 @@ public final class HttpApi {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(security::authenticate);
     router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::metrics);
     router.route("/metrics").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
     router.get("/-/healthy").handler(ctx -> plain(ctx, 200, "Healthy\n"));
