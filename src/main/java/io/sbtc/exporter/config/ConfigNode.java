@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class ConfigNode {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$\\$");
 
+  private static final System.Logger LOG = System.getLogger(ConfigNode.class.getName());
+
   private final String file;
   private final String path;
   private final JsonNode node;
@@ -201,6 +203,15 @@ public final class ConfigNode {
     }
   }
 
+  /** A path to a file that must exist and be readable now, e.g. a CA bundle. */
+  public Optional<Path> readableFile(String key) {
+    Optional<Path> p = path(key);
+    if (p.isPresent() && !Files.isReadable(p.get())) {
+      throw error(key, "cannot read " + p.get());
+    }
+    return p;
+  }
+
   public Optional<Path> path(String key) {
     return optString(key).filter(s -> !s.isBlank()).map(Path::of);
   }
@@ -227,6 +238,7 @@ public final class ConfigNode {
     if (file.isEmpty()) {
       return Optional.empty();
     }
+    warnIfOthersCanRead(fileKey, file.get());
     try {
       String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
       if (content.isEmpty()) {
@@ -235,6 +247,18 @@ public final class ConfigNode {
       return Optional.of(new Secret(content));
     } catch (IOException e) {
       throw error(fileKey, "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private void warnIfOthersCanRead(String key, Path file) {
+    try {
+      Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        LOG.log(System.Logger.Level.WARNING, "msg=\"secret file is readable by group or others; chmod 600 it\" key={0} file={1}",
+            childPath(key), file);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no POSIX permissions to check (or the read below fails with a clear message)
     }
   }
 

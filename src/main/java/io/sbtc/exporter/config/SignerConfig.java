@@ -2,6 +2,7 @@ package io.sbtc.exporter.config;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -12,7 +13,8 @@ public record SignerConfig(
     Optional<URI> infoUrl,
     @JsonUnwrapped Schedule schedule,
     String relayPrefix,
-    long maxBodySize) {
+    long maxBodySize,
+    Optional<Path> tlsCaFile) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
   private static final Pattern METRIC_PREFIX = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -26,10 +28,11 @@ public record SignerConfig(
       throw node.error("relay_prefix", "must be a metric name prefix like \"signer_\" (got \"" + prefix + "\")");
     }
     long maxBody = node.bytes("max_body_size", DEFAULT_MAX_BODY_BYTES);
+    Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     if (metrics.isEmpty() && info.isEmpty()) {
       throw node.error("needs metrics_url, info_url or both");
     }
-    return new SignerConfig(metrics, info, schedule, prefix, maxBody);
+    return new SignerConfig(metrics, info, schedule, prefix, maxBody, ca);
   }
 }

@@ -59,6 +59,20 @@ public final class UpstreamHttp {
     this(vertx, new HttpClientOptions());
   }
 
+  /**
+   * A client that, for https URLs, trusts the JVM's CAs, or only the CAs in {@code caFile} when
+   * one is given (a signer or node with a private CA); host names are always verified.
+   */
+  public UpstreamHttp(Vertx vertx, java.util.Optional<java.nio.file.Path> caFile) {
+    this(vertx, withTrust(caFile));
+  }
+
+  private static HttpClientOptions withTrust(java.util.Optional<java.nio.file.Path> caFile) {
+    HttpClientOptions o = new HttpClientOptions().setVerifyHost(true);
+    caFile.ifPresent(ca -> o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(ca.toString())));
+    return o;
+  }
+
   public UpstreamHttp(Vertx vertx, HttpClientOptions options) {
     this.vertx = vertx;
     this.client = vertx.createHttpClient(new HttpClientOptions(options)

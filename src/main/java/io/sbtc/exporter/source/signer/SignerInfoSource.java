@@ -32,7 +32,7 @@ public final class SignerInfoSource implements Source {
 
   public SignerInfoSource(Vertx vertx, SignerConfig config) {
     this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx);
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
     this.url = config.infoUrl().orElseThrow();
     this.config = config;
   }

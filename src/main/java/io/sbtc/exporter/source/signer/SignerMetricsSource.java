@@ -34,7 +34,7 @@ public final class SignerMetricsSource implements Source {
 
   public SignerMetricsSource(Vertx vertx, SignerConfig config) {
     this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx);
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
     this.url = config.metricsUrl().orElseThrow();
     this.config = config;
   }

@@ -32,8 +32,8 @@ class SignerSourcesTest {
         signer:
           metrics_url: "%s"
           info_url: "%s"
-          interval: 1s
-          timeout: 500ms
+          interval: 2s
+          timeout: 2s
         %s""".formatted(metricsUrl, infoUrl, extra);
   }
 
@@ -224,7 +224,7 @@ class SignerSourcesTest {
       exporter.awaitScrape(s -> s.get(UP_METRICS) == 0.0, WAIT);
       // Within 3 intervals the last good data is still shown, next to up=0.
       assertTrue(exporter.scrape().has("peers_connected{app=\"signer\"}"));
-      clock.advance(Duration.ofSeconds(4));
+      clock.advance(Duration.ofSeconds(7)); // past 3 intervals of 2s
       Scrape s = exporter.scrape();
       assertFalse(s.has("peers_connected{app=\"signer\"}"), "stale relayed values are dropped");
       assertEquals(0.0, s.get(UP_METRICS));
