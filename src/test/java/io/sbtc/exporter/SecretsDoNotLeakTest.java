@@ -1,0 +1,110 @@
+package io.sbtc.exporter;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.RunningExporter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plants secrets in every place the config accepts one, makes every upstream fail in the ways
+ * that produce messages, and greps everything an operator or an attacker could read.
+ */
+class SecretsDoNotLeakTest {
+  static final String URL_PASSWORD = "planted-url-password-7f3a";
+  static final String AUTH_PASSWORD = "planted-basic-auth-password-91c2";
+
+  @RegisterExtension
+  static WireMockExtension upstream = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void plantedSecretsAppearNowhere() throws Exception {
+    upstream.stubFor(get("/metrics").willReturn(aResponse().withStatus(401)));
+    upstream.stubFor(get("/info").willReturn(aResponse().withStatus(302).withHeader("Location",
+        "http://scraper:" + URL_PASSWORD + "@elsewhere.invalid/info")));
+    String hash = BCrypt.withDefaults().hashToString(10, AUTH_PASSWORD.toCharArray());
+    Path web = dir.resolve("web.yml");
+    Files.writeString(web, "basic_auth_users:\n  prometheus: " + hash + "\n");
+    String base = upstream.baseUrl().replace("http://", "http://scraper:" + URL_PASSWORD + "@");
+    String yaml = """
+        web_config_file: "%s"
+        signer:
+          metrics_url: "%s/metrics"
+          info_url: "%s/info"
+          interval: 1s
+        """.formatted(web, base, base);
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, "listen_address: \"127.0.0.1:0\"\n" + yaml);
+    List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7));
+
+    List<String> logs = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logs.add(new io.sbtc.exporter.log.LogFormatForTests().format(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(capture);
+    List<String> seen = new ArrayList<>();
+    try (RunningExporter exporter = RunningExporter.start(yaml)) {
+      String auth = "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + AUTH_PASSWORD).getBytes(StandardCharsets.UTF_8));
+      Thread.sleep(2_500); // a few failing polls
+      seen.add(exporter.get("/metrics", "Authorization", auth).body());
+      seen.add(exporter.get("/", "Authorization", auth).body());
+      seen.add(exporter.get("/-/ready", "Authorization", auth).body());
+      seen.add(exporter.get("/metrics").body()); // the 401 page
+      assertTrue(seen.get(1).contains("auth: HTTP 401 from http://&lt;secret&gt;@"), seen.get(1));
+    } finally {
+      root.removeHandler(capture);
+    }
+    upstream.verify(getRequestedFor(urlEqualTo("/metrics")).withHeader("Authorization",
+        equalTo("Basic " + Base64.getEncoder().encodeToString(("scraper:" + URL_PASSWORD).getBytes(StandardCharsets.UTF_8)))));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"--config", config.toString(), "--check-config"}, new PrintStream(out), new PrintStream(err));
+    assertEquals(0, code, err.toString());
+    seen.add(out.toString(StandardCharsets.UTF_8));
+    seen.add(err.toString(StandardCharsets.UTF_8));
+    seen.addAll(logs);
+    assertFalse(logs.isEmpty(), "the failing polls were logged");
+
+    for (String text : seen) {
+      for (String secret : secrets) {
+        assertFalse(text.contains(secret), "secret leaked into: " + text);
+      }
+    }
+  }
+}
