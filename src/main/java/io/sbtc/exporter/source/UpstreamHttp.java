@@ -109,12 +109,12 @@ public final class UpstreamHttp {
           java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
     }
     if (headers != null) {
-      all.setAll(headers);
+      all.addAll(headers);
     }
     client.request(options)
         .compose(req -> {
           inFlight.set(req);
-          req.headers().setAll(all);
+          req.headers().addAll(all);
           return body == null ? req.send() : req.send(body);
         })
         .onSuccess(resp -> readCapped(resp, maxBytes, where, promise))
