@@ -3,6 +3,8 @@ package io.sbtc.exporter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.source.audit.FileModeAudit;
+import io.sbtc.exporter.source.audit.ListenerAudit;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.vertx.core.Vertx;
@@ -21,6 +23,12 @@ final class Sources {
     config.signer().ifPresent(signer -> {
       signer.metricsUrl().ifPresent(url -> sources.add(new SignerMetricsSource(vertx, signer)));
       signer.infoUrl().ifPresent(url -> sources.add(new SignerInfoSource(vertx, signer)));
+    });
+    config.audit().ifPresent(audit -> {
+      if (!audit.files().isEmpty()) {
+        sources.add(new FileModeAudit(vertx, audit.schedule(), audit.files()));
+      }
+      audit.listeners().ifPresent(l -> sources.add(new ListenerAudit(vertx, audit.schedule(), l)));
     });
     return sources;
   }

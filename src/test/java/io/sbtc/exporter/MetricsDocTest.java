@@ -42,6 +42,12 @@ class MetricsDocTest {
           metrics_url: "%1$s/metrics"
           info_url: "%1$s/info"
           interval: 1s
+        audit:
+          files:
+            - path: "pom.xml"
+          listeners:
+            allowed_public_ports: []
+            proc_net_files: ["src/test/resources/fixtures/audit/proc-net-tcp"]
         """.formatted(base);
   }
 

@@ -13,7 +13,8 @@ public record ExporterConfig(
     @JsonIgnore String file,
     ListenAddress listenAddress,
     Optional<Path> webConfigFile,
-    Optional<SignerConfig> signer) {
+    Optional<SignerConfig> signer,
+    Optional<AuditConfig> audit) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -25,15 +26,16 @@ public record ExporterConfig(
         .orElseThrow(() -> root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
     Optional<Path> webConfig = root.path("web_config_file");
     Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
+    Optional<AuditConfig> audit = root.object("audit").map(AuditConfig::read);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit);
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit);
   }
 }

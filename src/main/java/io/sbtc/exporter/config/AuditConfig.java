@@ -1,0 +1,67 @@
+package io.sbtc.exporter.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code audit:} section: best-practice checks from the signer operators' checklist. Key and
+ * config files must not be readable by others; only the signer's P2P port and SSH should listen on
+ * a non-loopback address.
+ */
+public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<Listeners> listeners) {
+
+  /** {@code maxMode} is an octal permission mask: any bit outside it fails the check. */
+  public record FileRule(Path path, int maxMode, Optional<String> owner) {}
+
+  /** {@code procNetFiles} are /proc/net/tcp and tcp6 by default; tests point them at fixtures. */
+  public record Listeners(Set<Integer> allowedPublicPorts, List<Path> procNetFiles) {}
+
+  static AuditConfig read(ConfigNode node) {
+    Schedule schedule = Schedule.read(node, Duration.ofSeconds(60), Duration.ofSeconds(10));
+    List<FileRule> files = new ArrayList<>();
+    for (ConfigNode f : node.objectList("files")) {
+      Path path = f.path("path").orElseThrow(() -> f.error("path", "is required"));
+      String modeText = f.string("max_mode", "0600");
+      int mode;
+      try {
+        mode = Integer.parseInt(modeText, 8);
+      } catch (NumberFormatException e) {
+        throw f.error("max_mode", "must be an octal mode like \"0600\" (got \"" + modeText + "\")");
+      }
+      if (mode < 0 || mode > 0777) {
+        throw f.error("max_mode", "must be an octal mode like \"0600\" (got \"" + modeText + "\")");
+      }
+      files.add(new FileRule(path, mode, f.optString("owner")));
+      f.rejectUnknownKeys();
+    }
+    Optional<Listeners> listeners = node.object("listeners").map(l -> {
+      Set<Integer> ports = new TreeSet<>();
+      for (String p : l.stringList("allowed_public_ports")) {
+        try {
+          int port = Integer.parseInt(p);
+          if (port < 1 || port > 65535) {
+            throw new NumberFormatException();
+          }
+          ports.add(port);
+        } catch (NumberFormatException e) {
+          throw l.error("allowed_public_ports", "must be a list of port numbers (got \"" + p + "\")");
+        }
+      }
+      List<String> procFiles = l.stringList("proc_net_files");
+      List<Path> paths = procFiles.isEmpty() ? List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))
+          : procFiles.stream().map(Path::of).toList();
+      l.rejectUnknownKeys();
+      return new Listeners(Set.copyOf(ports), paths);
+    });
+    node.rejectUnknownKeys();
+    if (files.isEmpty() && listeners.isEmpty()) {
+      throw node.error("needs files, listeners or both");
+    }
+    return new AuditConfig(schedule, List.copyOf(files), listeners);
+  }
+}

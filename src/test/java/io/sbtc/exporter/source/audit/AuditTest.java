@@ -1,0 +1,93 @@
+package io.sbtc.exporter.source.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sbtc.exporter.testing.Fixtures;
+import io.sbtc.exporter.testing.RunningExporter;
+import io.sbtc.exporter.testing.Scrape;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operators' checklist: key files not readable by others, nothing but P2P and SSH facing the network. */
+class AuditTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void keyReadableByOthersFailsAndAPrivateOnePasses() throws Exception {
+    Path key = Files.writeString(dir.resolve("signer.key"), "not a real key");
+    Path config = Files.writeString(dir.resolve("signer-config.toml"), "[signer]");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    String yaml = """
+        audit:
+          interval: 1s
+          files:
+            - path: "%s"
+              max_mode: "0600"
+            - path: "%s"
+              max_mode: "0600"
+              owner: root
+            - path: "%s/missing.key"
+        """.formatted(key, config, dir);
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(0.0, s.get("sbtc_audit_file_mode_ok{path=\"" + key + "\"}"));
+      assertEquals(420.0, s.get("sbtc_audit_file_mode{path=\"" + key + "\"}"), "0644");
+      assertEquals(1.0, s.get("sbtc_audit_file_mode_ok{path=\"" + config + "\"}"));
+      assertEquals(0.0, s.get("sbtc_audit_file_mode_ok{path=\"" + dir + "/missing.key\"}"));
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"audit_files\"}"));
+      assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"other\",source=\"audit_files\"}"), "the missing file");
+
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
+      exporter.awaitScrape(x -> x.get("sbtc_audit_file_mode_ok{path=\"" + key + "\"}") == 1.0, Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void listenersOnPublicAddressesOutsideTheAllowedPortsAreReported() throws Exception {
+    Path tcp = Files.writeString(dir.resolve("tcp"), Fixtures.text("audit/proc-net-tcp"));
+    Path tcp6 = Files.writeString(dir.resolve("tcp6"), Fixtures.text("audit/proc-net-tcp6"));
+    String yaml = """
+        audit:
+          interval: 1s
+          listeners:
+            allowed_public_ports: [4122, 22]
+            proc_net_files: ["%s", "%s"]
+        """.formatted(tcp, tcp6);
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      Scrape s = exporter.scrape();
+      // 4122 (signer P2P) and 22 are allowed; 10176 on loopback, 8336 (v4-mapped 127.0.0.1) are private.
+      assertEquals(List.of(
+              "sbtc_audit_public_listener{address=\"0.0.0.0\",port=\"8081\"} 1.0",
+              "sbtc_audit_public_listener{address=\"10.0.0.10\",port=\"5432\"} 1.0",
+              "sbtc_audit_public_listener{address=\"::\",port=\"20379\"} 1.0"),
+          s.lines("sbtc_audit_public_listener{"));
+      assertEquals(3.0, s.get("sbtc_audit_public_listeners_unexpected"));
+    }
+  }
+
+  @Test
+  void liveSocketsOfThisHostAreRead() throws Exception {
+    try (ServerSocket exposed = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"));
+        ServerSocket local = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String yaml = "audit:\n  interval: 1s\n  listeners:\n    allowed_public_ports: [22]\n";
+      try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+        Scrape s = exporter.scrape();
+        // Java binds 0.0.0.0 as a dual-stack socket, which the kernel lists in tcp6 as ::
+        assertTrue(s.lines("sbtc_audit_public_listener{").stream().anyMatch(l -> l.contains("port=\"" + exposed.getLocalPort() + "\"")),
+            s.body());
+        assertFalse(s.body().contains("port=\"" + local.getLocalPort() + "\""), "loopback is private");
+      }
+    }
+  }
+}
