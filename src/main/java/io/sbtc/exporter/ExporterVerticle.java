@@ -1,45 +1,55 @@
 package io.sbtc.exporter;
 
-import io.sbtc.exporter.config.ExporterConfig;
-import io.sbtc.exporter.core.ExporterCollector;
-import io.sbtc.exporter.core.Source;
-import io.sbtc.exporter.core.SourceRunner;
 import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.core.DerivedMetrics;
+import io.sbtc.exporter.core.ExporterCollector;
+import io.sbtc.exporter.core.SourceSet;
 import io.sbtc.exporter.http.HttpApi;
 import io.sbtc.exporter.http.WebSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
-/** Wires one validated config into running sources and the HTTP endpoints. */
+/** Wires a validated config into running sources and the HTTP endpoints, and applies reloads. */
 public final class ExporterVerticle extends VerticleBase {
   static final int MAX_CONNECTIONS = 64;
+  private static final System.Logger LOG = System.getLogger(ExporterVerticle.class.getName());
 
-  private final ExporterConfig config;
   private final Clock clock;
-  private final List<SourceRunner> runners = new ArrayList<>();
+  private final Optional<Supplier<ExporterConfig>> reloader;
+  private volatile ExporterConfig config;
+  private volatile List<DerivedMetrics> derived = List.of();
   private volatile boolean ready;
+  private SourceSet sources;
+  private WebSecurity security;
   private HttpServer server;
 
   public ExporterVerticle(ExporterConfig config, Clock clock) {
+    this(config, clock, Optional.empty());
+  }
+
+  /** @param reloader reads the config again (file plus command-line overrides); absent when there is no file */
+  public ExporterVerticle(ExporterConfig config, Clock clock, Optional<Supplier<ExporterConfig>> reloader) {
     this.config = config;
     this.clock = clock;
+    this.reloader = reloader;
   }
 
   @Override
   public Future<?> start() {
-    for (Source source : Sources.fromConfig(vertx, config)) {
-      runners.add(new SourceRunner(vertx, source, clock));
-    }
+    sources = new SourceSet(vertx, clock);
     String version = BuildInfo.version();
-    ExporterCollector collector = new ExporterCollector(version, runners, Sources.derived(config), clock);
-    WebSecurity security = new WebSecurity(vertx, config.webConfigFile());
-    HttpApi api = new HttpApi(collector, security, () -> ready, version, clock);
+    ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
+    security = new WebSecurity(vertx, config.webConfigFile());
+    HttpApi api = new HttpApi(collector, security, () -> ready, this::reload, version, clock);
     HttpServerOptions options = security.configure(new HttpServerOptions())
         .setHost(config.listenAddress().host())
         .setPort(config.listenAddress().port())
@@ -65,19 +75,41 @@ public final class ExporterVerticle extends VerticleBase {
         .onSuccess(s -> {
           server = s;
           security.watch(s);
-          runners.forEach(SourceRunner::start);
-          Future.join(runners.stream().map(SourceRunner::firstPollDone).toList()).onComplete(x -> ready = true);
+          derived = Sources.derived(config);
+          sources.apply(Sources.fromConfig(vertx, config));
+          sources.firstRound().onComplete(x -> ready = true);
         });
+  }
+
+  /**
+   * Reads the config again and applies it: unchanged sources keep running with their state. A bad
+   * config is refused with the reason and the running one stays in force.
+   */
+  public Future<Void> reload() {
+    if (reloader.isEmpty()) {
+      return Future.failedFuture(new ConfigException("nothing to reload: the exporter was not started with --config"));
+    }
+    ExporterConfig next;
+    try {
+      next = reloader.get().get();
+    } catch (ConfigException e) {
+      LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"", e.getMessage());
+      return Future.failedFuture(e);
+    }
+    if (!next.listenAddress().equals(config.listenAddress()) || !next.webConfigFile().equals(config.webConfigFile())) {
+      LOG.log(Level.WARNING, "msg=\"listen_address and web_config_file changes take effect at the next restart\"");
+    }
+    config = next;
+    derived = Sources.derived(next);
+    return sources.apply(Sources.fromConfig(vertx, next))
+        .compose(x -> security.reload(server))
+        .onSuccess(x -> LOG.log(Level.INFO, "msg=\"config reloaded\" sources={0}", sources.runners().size()));
   }
 
   @Override
   public Future<?> stop() {
-    List<Future<?>> closing = new ArrayList<>();
-    runners.forEach(r -> closing.add(r.stop()));
-    if (server != null) {
-      closing.add(server.close());
-    }
-    return Future.join(closing);
+    Future<Void> stopped = sources.stopAll();
+    return server == null ? stopped : Future.join(stopped, server.close());
   }
 
   /** The port actually bound (differs from the config when it asked for port 0). */

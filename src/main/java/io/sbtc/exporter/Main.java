@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Entry point: parse flags, load and validate the config, then run until stopped. */
 public final class Main {
@@ -24,6 +26,34 @@ public final class Main {
     int code = run(args, System.out, System.err);
     if (code >= 0) {
       System.exit(code);
+    }
+  }
+
+  private static ExporterConfig loadWithOverrides(Cli cli) {
+    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow())));
+  }
+
+  /** Applies the command-line flags that override the config file, on start and on every reload. */
+  private static ExporterConfig withOverrides(Cli cli, ExporterConfig config) {
+    if (cli.listenAddress().isPresent()) {
+      String text = cli.listenAddress().get();
+      config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
+          new ConfigException("--web.listen-address: must be host:port (got \"" + text + "\")")));
+    }
+    if (cli.webConfigFile().isPresent()) {
+      config = config.withWebConfigFile(Path.of(cli.webConfigFile().get()));
+    }
+    config.webConfigFile().ifPresent(WebConfig::load); // fail here, with the file's name, not later
+    return config;
+  }
+
+  /** SIGHUP re-reads the config, as Prometheus and its exporters do. */
+  @SuppressWarnings("restriction")
+  private static void reloadOnSighup(Vertx vertx, ExporterVerticle exporter) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> vertx.runOnContext(v -> exporter.reload()));
+    } catch (IllegalArgumentException e) {
+      LOG.log(Level.WARNING, "msg=\"SIGHUP is not available here; use POST /-/reload\"");
     }
   }
 
@@ -52,24 +82,17 @@ public final class Main {
     Vertx vertx = Vertx.vertx();
     try {
       ExporterConfig config = cli.demo()
-          ? DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join()
-          : ConfigLoader.load(Path.of(cli.configFile().get()));
-      if (cli.listenAddress().isPresent()) {
-        String text = cli.listenAddress().get();
-        config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
-            new ConfigException("--web.listen-address: must be host:port (got \"" + text + "\")")));
-      }
-      if (cli.webConfigFile().isPresent()) {
-        config = config.withWebConfigFile(Path.of(cli.webConfigFile().get()));
-      }
-      config.webConfigFile().ifPresent(WebConfig::load); // fail here, with the file's name, not later
+          ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
+          : loadWithOverrides(cli);
       if (cli.checkConfig()) {
         out.print(ConfigPrinter.toYaml(config));
         vertx.close();
         return 0;
       }
-      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC());
+      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli));
+      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader);
       vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
+      reloadOnSighup(vertx, exporter);
       LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",
           config.listenAddress().host(), exporter.port(), BuildInfo.version());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));

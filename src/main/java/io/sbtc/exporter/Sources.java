@@ -2,7 +2,7 @@ package io.sbtc.exporter;
 
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
-import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
@@ -18,17 +18,20 @@ import java.util.List;
 final class Sources {
   private Sources() {}
 
-  static List<Source> fromConfig(Vertx vertx, ExporterConfig config) {
-    List<Source> sources = new ArrayList<>();
+  static List<SourceSpec> fromConfig(Vertx vertx, ExporterConfig config) {
+    List<SourceSpec> sources = new ArrayList<>();
     config.signer().ifPresent(signer -> {
-      signer.metricsUrl().ifPresent(url -> sources.add(new SignerMetricsSource(vertx, signer)));
-      signer.infoUrl().ifPresent(url -> sources.add(new SignerInfoSource(vertx, signer)));
+      signer.metricsUrl().ifPresent(url ->
+          sources.add(new SourceSpec(SignerMetricsSource.NAME, signer, () -> new SignerMetricsSource(vertx, signer))));
+      signer.infoUrl().ifPresent(url ->
+          sources.add(new SourceSpec(SignerInfoSource.NAME, signer, () -> new SignerInfoSource(vertx, signer))));
     });
     config.audit().ifPresent(audit -> {
       if (!audit.files().isEmpty()) {
-        sources.add(new FileModeAudit(vertx, audit.schedule(), audit.files()));
+        sources.add(new SourceSpec(FileModeAudit.NAME, audit, () -> new FileModeAudit(vertx, audit.schedule(), audit.files())));
       }
-      audit.listeners().ifPresent(l -> sources.add(new ListenerAudit(vertx, audit.schedule(), l)));
+      audit.listeners().ifPresent(l ->
+          sources.add(new SourceSpec(ListenerAudit.NAME, audit, () -> new ListenerAudit(vertx, audit.schedule(), l))));
     });
     return sources;
   }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a scrape returns: the latest fresh snapshot of every source, the core's own health metrics
@@ -22,14 +23,15 @@ public final class ExporterCollector implements MultiCollector {
   public static final int STALE_AFTER_INTERVALS = 3;
 
   private final String version;
-  private final List<SourceRunner> runners;
-  private final List<DerivedMetrics> derived;
+  private final Supplier<List<SourceRunner>> runners;
+  private final Supplier<List<DerivedMetrics>> derived;
   private final Clock clock;
 
-  public ExporterCollector(String version, List<SourceRunner> runners, List<DerivedMetrics> derived, Clock clock) {
+  /** Suppliers, because a reload may replace the sources and the derived metrics. */
+  public ExporterCollector(String version, Supplier<List<SourceRunner>> runners, Supplier<List<DerivedMetrics>> derived, Clock clock) {
     this.version = version;
-    this.runners = List.copyOf(runners);
-    this.derived = List.copyOf(derived);
+    this.runners = runners;
+    this.derived = derived;
     this.clock = clock;
   }
 
@@ -41,7 +43,7 @@ public final class ExporterCollector implements MultiCollector {
 
     List<MetricSnapshot> families = new ArrayList<>(SelfMetrics.of(version, views));
     fresh.values().forEach(s -> families.addAll(s.metrics()));
-    for (DerivedMetrics d : derived) {
+    for (DerivedMetrics d : derived.get()) {
       families.addAll(d.derive(fresh));
     }
     return FamilyMerger.merge(families);
@@ -50,8 +52,9 @@ public final class ExporterCollector implements MultiCollector {
   /** Each source with its state and fresh snapshot as of now, for the landing page too. */
   public List<SourceView> views() {
     Instant now = clock.instant();
-    List<SourceView> views = new ArrayList<>(runners.size());
-    for (SourceRunner r : runners) {
+    List<SourceRunner> current = runners.get();
+    List<SourceView> views = new ArrayList<>(current.size());
+    for (SourceRunner r : current) {
       SourceState state = r.state();
       Duration maxAge = r.source().interval().multipliedBy(STALE_AFTER_INTERVALS);
       Optional<SourceSnapshot> fresh = state.freshSnapshot(now, maxAge);

@@ -13,19 +13,24 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import io.vertx.core.Future;
 
 /** The exporter's HTTP endpoints: {@code /metrics}, {@code /}, {@code /-/healthy}, {@code /-/ready}. */
 public final class HttpApi {
   private final ExporterCollector collector;
   private final WebSecurity security;
+  private final Supplier<Future<Void>> reload;
   private final PrometheusScrapeHandler scrapeHandler;
   private final BooleanSupplier ready;
   private final String version;
   private final Clock clock;
 
-  public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, String version, Clock clock) {
+  public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, Supplier<Future<Void>> reload,
+      String version, Clock clock) {
     this.collector = collector;
     this.security = security;
+    this.reload = reload;
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(collector);
     this.scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.builder().build(), registry);
@@ -41,6 +46,13 @@ public final class HttpApi {
     router.route("/metrics").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
     router.get("/-/healthy").handler(ctx -> plain(ctx, 200, "Healthy\n"));
     router.get("/-/ready").handler(this::readiness);
+    router.post("/-/reload").handler(ctx -> reload.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        plain(ctx, 200, "Reloaded\n");
+      } else {
+        plain(ctx, 500, "Not reloaded: " + ar.cause().getMessage() + "\n");
+      }
+    }));
     router.get("/").handler(this::landing);
     return router;
   }
