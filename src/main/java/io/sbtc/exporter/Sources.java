@@ -1,8 +1,11 @@
 package io.sbtc.exporter;
 
 import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.source.logs.JournaldSource;
+import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.vertx.core.Vertx;
@@ -22,6 +25,12 @@ final class Sources {
       signer.metricsUrl().ifPresent(url -> sources.add(new SignerMetricsSource(vertx, signer)));
       signer.infoUrl().ifPresent(url -> sources.add(new SignerInfoSource(vertx, signer)));
     });
+    for (LogConfig logs : config.logs()) {
+      sources.add(switch (logs.source()) {
+        case FILES -> new LogFilesSource(vertx, logs);
+        case JOURNALD -> new JournaldSource(vertx, logs);
+      });
+    }
     return sources;
   }
 

@@ -125,6 +125,15 @@ class TimestampReadersTest {
     assertEquals(Optional.empty(), JournaldTimestamp.parse("-- No entries --"));
   }
 
+  /** The exported value is the double nearest to the decimal timestamp, the same as Prometheus parsing the text would give. */
+  @Test
+  void exportedSecondsAreTheNearestDouble() {
+    assertEquals(1732864575.318442, LogMetrics.seconds(Instant.ofEpochSecond(1732864575L, 318442000)));
+    assertEquals(1784710931.304817562, LogMetrics.seconds(Instant.ofEpochSecond(1784710931L, 304817562)));
+    assertEquals(1738326896.0, LogMetrics.seconds(Instant.ofEpochSecond(1738326896L)));
+    assertEquals(604800.0, LogMetrics.seconds(java.time.Duration.ofDays(7)));
+  }
+
   /** The readers are fuzz targets: mangled real lines must give a value or empty, never an exception. */
   @Test
   void mangledLinesNeverThrow() {
