@@ -25,7 +25,7 @@ public record LogConfig(
     Kind source,
     Optional<Path> path,
     Optional<String> pattern,
-    Format format,
+    Optional<Format> format,
     Optional<String> unit,
     Optional<String> journalctl,
     Duration minRetention,
@@ -117,7 +117,7 @@ public record LogConfig(
       if (journalctl.isPresent() && journalctl.get().isBlank()) {
         throw node.error("journalctl", "must be the path of the journalctl binary");
       }
-      return new LogConfig(component, kind, Optional.empty(), Optional.empty(), Format.AUTO, unit,
+      return new LogConfig(component, kind, Optional.empty(), Optional.empty(), Optional.empty(), unit,
           Optional.of(journalctl.orElse(DEFAULT_JOURNALCTL)), minRetention, maxSilence, schedule);
     }
 
@@ -143,7 +143,7 @@ public record LogConfig(
     Format format = formatText.map(f -> Format.parse(f)
             .orElseThrow(() -> node.error("format", "must be one of " + Format.keys() + " (got \"" + f + "\")")))
         .orElse(Format.AUTO);
-    return new LogConfig(component, kind, path, Optional.of(glob), format, Optional.empty(), Optional.empty(),
+    return new LogConfig(component, kind, path, Optional.of(glob), Optional.of(format), Optional.empty(), Optional.empty(),
         minRetention, maxSilence, schedule);
   }
 

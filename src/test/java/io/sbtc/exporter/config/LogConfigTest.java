@@ -30,7 +30,7 @@ class LogConfigTest {
             pattern: "signer.log*"
         """).logs().get(0);
     assertEquals(new LogConfig("signer", Kind.FILES, Optional.of(Path.of("/var/log/sbtc-signer")), Optional.of("signer.log*"),
-        Format.AUTO, Optional.empty(), Optional.empty(), Duration.ofDays(7), Duration.ofHours(1),
+        Optional.of(Format.AUTO), Optional.empty(), Optional.empty(), Duration.ofDays(7), Duration.ofHours(1),
         new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), c);
     assertEquals("logs:signer", c.sourceName());
   }
@@ -53,11 +53,11 @@ class LogConfigTest {
             journalctl: /usr/bin/journalctl
         """).logs();
     assertEquals(2, logs.size());
-    assertEquals(Format.BITCOIND, logs.get(0).format());
+    assertEquals(Optional.of(Format.BITCOIND), logs.get(0).format());
     assertEquals(Duration.ofDays(90), logs.get(0).minRetention());
     assertEquals(Duration.ofMinutes(15), logs.get(0).maxSilence());
     assertEquals(new Schedule(Duration.ofMinutes(5), Duration.ofSeconds(30)), logs.get(0).schedule());
-    assertEquals(new LogConfig("stacks-node", Kind.JOURNALD, Optional.empty(), Optional.empty(), Format.AUTO,
+    assertEquals(new LogConfig("stacks-node", Kind.JOURNALD, Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.of("stacks-node.service"), Optional.of("/usr/bin/journalctl"), Duration.ofDays(7), Duration.ofHours(1),
         new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), logs.get(1));
   }
@@ -66,7 +66,7 @@ class LogConfigTest {
   void everyFormatName() {
     for (String name : List.of("auto", "json", "bitcoind", "stacks", "docker-json", "rfc3339", "mtime")) {
       LogConfig c = parse("logs:\n  - {component: c, path: /tmp, pattern: \"*\", format: " + name + "}\n").logs().get(0);
-      assertEquals(name, c.format().key());
+      assertEquals(name, c.format().orElseThrow().key());
     }
   }
 
@@ -82,6 +82,17 @@ class LogConfigTest {
     assertEquals(true, printed.contains("format: \"docker-json\""), printed);
     assertEquals(true, printed.contains("source: \"files\""), printed);
     assertEquals(true, printed.contains("min_retention: \"7d\""), printed);
+  }
+
+  /** What --check-config prints is a config that reads back the same. */
+  @Test
+  void printedConfigReadsBackTheSame() {
+    ExporterConfig config = parse("""
+        logs:
+          - {component: signer, path: /var/log/s, pattern: "s.log*", format: docker-json, max_silence: 15m}
+          - {component: stacks-node, source: journald, unit: stacks-node.service, min_retention: 90d, interval: 5m}
+        """);
+    assertEquals(config, parse(ConfigPrinter.toYaml(config)));
   }
 
   static Stream<Arguments> invalid() {

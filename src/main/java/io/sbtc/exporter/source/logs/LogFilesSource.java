@@ -21,7 +21,8 @@ public final class LogFilesSource implements Source {
   LogFilesSource(Vertx vertx, LogConfig config, LogDirectoryScanner.Opener opener) {
     this.vertx = vertx;
     this.config = config;
-    this.scanner = new LogDirectoryScanner(config.path().orElseThrow(), config.pattern().orElseThrow(), config.format(), opener);
+    this.scanner = new LogDirectoryScanner(config.path().orElseThrow(), config.pattern().orElseThrow(),
+        config.format().orElse(LogConfig.Format.AUTO), opener);
   }
 
   @Override

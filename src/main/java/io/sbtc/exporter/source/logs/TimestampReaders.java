@@ -1,6 +1,7 @@
 package io.sbtc.exporter.source.logs;
 
 import io.sbtc.exporter.config.LogConfig.Format;
+import java.util.Optional;
 
 /** The one map from a configured {@code format} to its reader. */
 public final class TimestampReaders {
@@ -15,7 +16,7 @@ public final class TimestampReaders {
       case STACKS -> StacksTimestamp.READER;
       case DOCKER_JSON -> DockerJsonTimestamp.READER;
       case RFC3339 -> Rfc3339Timestamp.READER;
-      case MTIME -> line -> java.util.Optional.empty();
+      case MTIME -> line -> Optional.empty();
     };
   }
 }
