@@ -107,6 +107,22 @@ class LogsSourceTest {
     }
   }
 
+  /** Lines whose timestamp field is missing or null hold no time: that file is unparsed and the next oldest one counts. */
+  @Test
+  void linesWithNullOrMissingTimestampsAreUnparsed() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("signer"));
+    write(dir.resolve("signer.log.2"), List.of("{\"timestamp\":null,\"level\":\"INFO\",\"message\":\"x\"}",
+        "{\"level\":\"INFO\",\"message\":\"no timestamp field\"}"), now.minus(Duration.ofDays(3)));
+    write(dir.resolve("signer.log.1"), List.of(LogTrees.signerJson(now.minus(Duration.ofDays(2)))), now.minus(DAY));
+    String yaml = "logs:\n  - {component: signer, path: \"%s\", pattern: \"signer.log*\", format: json}\n".formatted(dir);
+    try (RunningExporter exporter = RunningExporter.start(yaml)) {
+      Scrape s = exporter.awaitReady().scrape();
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"logs:signer\"}"));
+      assertEquals(1.0, s.get("sbtc_logs_unparsed_files{component=\"signer\"}"));
+      assertEquals(now.minus(Duration.ofDays(2)).getEpochSecond(), s.get("sbtc_logs_oldest_entry_timestamp_seconds{component=\"signer\"}"));
+    }
+  }
+
   /** A directory with none of the files: the count says 0 and the oldest entry is absent (the alert rules catch both). */
   @Test
   void noFilesYetIsUpWithZeroFilesAndNoTimestamps() throws IOException {
