@@ -1,10 +1,13 @@
 package io.sbtc.exporter;
 
 import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
+import io.sbtc.exporter.source.logs.JournaldSource;
+import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.vertx.core.Vertx;
@@ -33,6 +36,12 @@ final class Sources {
       audit.listeners().ifPresent(l ->
           sources.add(new SourceSpec(ListenerAudit.NAME, audit, () -> new ListenerAudit(vertx, audit.schedule(), l))));
     });
+    for (LogConfig logs : config.logs()) {
+      sources.add(new SourceSpec(logs.sourceName(), logs, () -> switch (logs.source()) {
+        case FILES -> new LogFilesSource(vertx, logs);
+        case JOURNALD -> new JournaldSource(vertx, logs);
+      }));
+    }
     return sources;
   }
 

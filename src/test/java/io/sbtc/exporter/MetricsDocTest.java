@@ -12,6 +12,7 @@ import io.sbtc.exporter.testing.Scrape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -48,6 +49,10 @@ class MetricsDocTest {
           listeners:
             allowed_public_ports: []
             proc_net_files: ["src/test/resources/fixtures/audit/proc-net-tcp"]
+        logs:
+          - component: signer
+            path: "src/test/resources/fixtures/logs"
+            pattern: "signer-json.log"
         """.formatted(base);
   }
 
@@ -60,7 +65,9 @@ class MetricsDocTest {
   void everyEmittedFamilyIsDocumentedAndEveryDocumentedFamilyIsEmitted() throws IOException {
     stubAll();
     try (RunningExporter exporter = RunningExporter.start(fullConfig(upstream.baseUrl()))) {
-      exporter.awaitReady();
+      // A cold JVM can miss the first poll's 1s timeout; the next poll recovers.
+      exporter.awaitReady().awaitScrape(s -> s.lines("sbtc_exporter_source_up").stream().noneMatch(l -> l.endsWith(" 0.0")),
+          Duration.ofSeconds(20));
       Scrape scrape = exporter.scrape();
       Set<String> emitted = new TreeSet<>();
       emitted.addAll(scrape.namesStartingWith("sbtc_"));

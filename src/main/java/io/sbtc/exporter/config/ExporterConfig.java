@@ -2,6 +2,7 @@ package io.sbtc.exporter.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,7 +15,8 @@ public record ExporterConfig(
     ListenAddress listenAddress,
     Optional<Path> webConfigFile,
     Optional<SignerConfig> signer,
-    Optional<AuditConfig> audit) {
+    Optional<AuditConfig> audit,
+    List<LogConfig> logs) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -27,15 +29,16 @@ public record ExporterConfig(
     Optional<Path> webConfig = root.path("web_config_file");
     Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
     Optional<AuditConfig> audit = root.object("audit").map(AuditConfig::read);
+    List<LogConfig> logs = LogConfig.readAll(root);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs);
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs);
   }
 }

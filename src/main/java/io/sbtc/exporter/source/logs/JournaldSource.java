@@ -1,0 +1,45 @@
+package io.sbtc.exporter.source.logs;
+
+import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/** {@code logs:<component>} for a systemd unit that logs to the journal: its oldest and newest entry. */
+public final class JournaldSource implements Source {
+  private final Vertx vertx;
+  private final LogConfig config;
+  private final Journalctl journalctl;
+
+  public JournaldSource(Vertx vertx, LogConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.journalctl = new Journalctl(config.journalctl().orElse(LogConfig.DEFAULT_JOURNALCTL), config.unit().orElseThrow());
+  }
+
+  @Override
+  public String name() {
+    return config.sourceName();
+  }
+
+  @Override
+  public Duration interval() {
+    return config.schedule().interval();
+  }
+
+  @Override
+  public Duration timeout() {
+    return config.schedule().timeout();
+  }
+
+  @Override
+  public Future<SourceSnapshot> poll() {
+    // Running a process and waiting for it blocks: never on the event loop.
+    return vertx.executeBlocking(() -> {
+      Journalctl.Span span = journalctl.span(timeout());
+      return SourceSnapshot.of(LogMetrics.journal(config, span.oldest(), span.newest()));
+    }, false);
+  }
+}
