@@ -13,7 +13,9 @@ public record ExporterConfig(
     @JsonIgnore String file,
     ListenAddress listenAddress,
     Optional<Path> webConfigFile,
-    Optional<SignerConfig> signer) {
+    Optional<SignerConfig> signer,
+    Optional<BitcoinConfig> bitcoin,
+    Optional<StacksConfig> stacks) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -25,11 +27,13 @@ public record ExporterConfig(
         .orElseThrow(() -> root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
     Optional<Path> webConfig = root.path("web_config_file");
     Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
+    Optional<BitcoinConfig> bitcoin = root.object("bitcoin").map(BitcoinConfig::read);
+    Optional<StacksConfig> stacks = root.object("stacks").map(StacksConfig::read);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, bitcoin, stacks);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer);
+    return new ExporterConfig(file, address, webConfigFile, signer, bitcoin, stacks);
   }
 }
