@@ -3,9 +3,11 @@ package io.sbtc.exporter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,8 @@ final class Sources {
       signer.metricsUrl().ifPresent(url -> sources.add(new SignerMetricsSource(vertx, signer)));
       signer.infoUrl().ifPresent(url -> sources.add(new SignerInfoSource(vertx, signer)));
     });
+    // The tip trackers stamp when a tip changed: wall-clock time, whatever clock schedules polls.
+    config.bitcoin().ifPresent(bitcoin -> sources.add(new BitcoinSource(vertx, bitcoin, Clock.systemUTC())));
     return sources;
   }
 
