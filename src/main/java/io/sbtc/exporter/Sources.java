@@ -6,6 +6,7 @@ import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
+import io.sbtc.exporter.source.stacks.StacksSource;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class Sources {
     });
     // The tip trackers stamp when a tip changed: wall-clock time, whatever clock schedules polls.
     config.bitcoin().ifPresent(bitcoin -> sources.add(new BitcoinSource(vertx, bitcoin, Clock.systemUTC())));
+    config.stacks().ifPresent(stacks -> sources.add(new StacksSource(vertx, stacks, Clock.systemUTC())));
     return sources;
   }
 
