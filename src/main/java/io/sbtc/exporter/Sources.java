@@ -3,6 +3,7 @@ package io.sbtc.exporter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.derived.ChainLag;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
@@ -32,6 +33,6 @@ final class Sources {
   }
 
   static List<DerivedMetrics> derived(ExporterConfig config) {
-    return List.of();
+    return List.of(new ChainLag(config.bitcoin().isPresent(), config.stacks().isPresent()));
   }
 }
