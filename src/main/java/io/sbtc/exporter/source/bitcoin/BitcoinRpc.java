@@ -58,17 +58,15 @@ final class BitcoinRpc {
   private final UpstreamHttp http;
   private final URI url;
   private final String where;
-  private final Duration timeout;
   private final RpcCredentials credentials;
   private final String sourceName;
   private volatile boolean batchRefused;
 
-  BitcoinRpc(UpstreamHttp http, URI url, Duration timeout, RpcCredentials credentials, String sourceName) {
+  BitcoinRpc(UpstreamHttp http, URI url, RpcCredentials credentials, String sourceName) {
     // bitcoind serves RPC at "/"; a URL written without a path means that.
     this.url = url.getRawPath() == null || url.getRawPath().isEmpty() ? url.resolve("/") : url;
     this.http = http;
     this.where = Redact.url(this.url.toString());
-    this.timeout = timeout;
     this.credentials = credentials;
     this.sourceName = sourceName;
   }
@@ -77,13 +75,13 @@ final class BitcoinRpc {
    * Replies by method name. The future fails only when the exchange as a whole failed (no
    * connection, refused credentials, a body that is not JSON-RPC); failed calls are replies.
    */
-  Future<Map<String, Reply>> call(List<Call> calls) {
+  Future<Map<String, Reply>> call(List<Call> calls, Duration timeout) {
     if (batchRefused) {
-      return oneByOne(calls);
+      return oneByOne(calls, timeout);
     }
     ArrayNode batch = JsonNodeFactory.instance.arrayNode();
     calls.forEach(c -> batch.add(envelope(c)));
-    return post(batch).compose(response -> {
+    return post(batch, timeout).compose(response -> {
       JsonNode body = jsonOrFail(response);
       if (body.isArray() && ok(response)) {
         return Future.succeededFuture(matchReplies(calls, body));
@@ -92,17 +90,17 @@ final class BitcoinRpc {
         batchRefused = true;
         LOG.log(Level.INFO, "source={0} msg=\"{1} answered a batch with a single reply; asking one call at a time from now on\"",
             sourceName, where);
-        return oneByOne(calls);
+        return oneByOne(calls, timeout);
       }
       throw new SourceException(ok(response) ? ErrorReason.PARSE : ErrorReason.HTTP_STATUS,
           "HTTP " + response.status() + " from " + where + ": the reply is not a JSON-RPC batch reply");
     });
   }
 
-  private Future<Map<String, Reply>> oneByOne(List<Call> calls) {
+  private Future<Map<String, Reply>> oneByOne(List<Call> calls, Duration timeout) {
     List<Future<Reply>> replies = new ArrayList<>();
     for (Call c : calls) {
-      replies.add(post(envelope(c))
+      replies.add(post(envelope(c), timeout)
           .map(response -> {
             JsonNode body = jsonOrFail(response);
             if (!isEnvelope(body)) {
@@ -123,19 +121,19 @@ final class BitcoinRpc {
   }
 
   /** Sends with the current credentials; after a 401, once more if the cookie file changed meanwhile. */
-  private Future<UpstreamHttp.Response> post(JsonNode body) {
+  private Future<UpstreamHttp.Response> post(JsonNode body, Duration timeout) {
     Buffer bytes = Buffer.buffer(body.toString());
-    return credentials.header().compose(auth -> send(bytes, auth).compose(response -> {
+    return credentials.header().compose(auth -> send(bytes, auth, timeout).compose(response -> {
       if (response.status() != 401) {
         return Future.succeededFuture(checkAuth(response));
       }
       return credentials.afterRejection(auth).compose(retry -> retry.isPresent()
-          ? send(bytes, retry.get()).map(this::checkAuth)
+          ? send(bytes, retry.get(), timeout).map(this::checkAuth)
           : Future.failedFuture(refused()));
     }));
   }
 
-  private Future<UpstreamHttp.Response> send(Buffer body, String authorization) {
+  private Future<UpstreamHttp.Response> send(Buffer body, String authorization, Duration timeout) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("Accept", "application/json")

@@ -54,7 +54,7 @@ public final class BitcoinSource implements Source {
   public BitcoinSource(Vertx vertx, BitcoinConfig config, Clock clock) {
     this.config = config;
     this.http = new UpstreamHttp(vertx);
-    this.rpc = new BitcoinRpc(http, config.rpcUrl(), config.schedule().timeout(), new RpcCredentials(vertx, config), NAME);
+    this.rpc = new BitcoinRpc(http, config.rpcUrl(), new RpcCredentials(vertx, config), NAME);
     this.tip = new TipTracker(clock);
   }
 
@@ -75,7 +75,8 @@ public final class BitcoinSource implements Source {
 
   @Override
   public Future<SourceSnapshot> poll() {
-    return rpc.call(CALLS).compose(replies -> {
+    long started = System.nanoTime();
+    return rpc.call(CALLS, timeout()).compose(replies -> {
       Collected c = new Collected();
       var chain = c.read(GET_BLOCKCHAIN_INFO, replies.get(GET_BLOCKCHAIN_INFO), r -> NodeReadings.chainInfo(r, GET_BLOCKCHAIN_INFO));
       var network = c.read(GET_NETWORK_INFO, replies.get(GET_NETWORK_INFO), r -> NodeReadings.networkInfo(r, GET_NETWORK_INFO));
@@ -85,7 +86,7 @@ public final class BitcoinSource implements Source {
         throw c.errors.get(0);
       }
       Optional<String> bestBlock = chain.flatMap(NodeReadings.ChainInfo::bestBlockHash);
-      return header(bestBlock).map(header -> {
+      return header(bestBlock, timeLeft(started)).map(header -> {
         OptionalLong tipTime = header
             .flatMap(h -> c.read(GET_BLOCK_HEADER, h, r -> NodeReadings.headerTime(r, GET_BLOCK_HEADER)))
             .orElse(OptionalLong.empty());
@@ -96,8 +97,17 @@ public final class BitcoinSource implements Source {
     });
   }
 
+  /**
+   * What is left of the poll's timeout, less a margin: the header call must give up before the
+   * whole poll does, or a slow header would take the batch's metrics down with it.
+   */
+  private Duration timeLeft(long startedNanos) {
+    Duration margin = timeout().dividedBy(10);
+    return timeout().minus(margin).minusNanos(System.nanoTime() - startedNanos);
+  }
+
   /** The header of the best block, from the cache while the best block stays the same. */
-  private Future<Optional<Reply>> header(Optional<String> bestBlock) {
+  private Future<Optional<Reply>> header(Optional<String> bestBlock, Duration timeLeft) {
     if (bestBlock.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -106,7 +116,11 @@ public final class BitcoinSource implements Source {
     if (cached != null && cached.hash().equals(hash)) {
       return Future.succeededFuture(Optional.of(new Result(cached.header())));
     }
-    return rpc.call(List.of(Call.of(GET_BLOCK_HEADER, hash)))
+    if (timeLeft.toMillis() < 1) {
+      return Future.succeededFuture(Optional.of(new Failure(new SourceException(ErrorReason.TIMEOUT,
+          GET_BLOCK_HEADER + ": no time left within the poll's timeout of " + timeout().toMillis() + "ms"))));
+    }
+    return rpc.call(List.of(Call.of(GET_BLOCK_HEADER, hash)), timeLeft)
         .map(m -> {
           Reply reply = m.get(GET_BLOCK_HEADER);
           if (reply instanceof Result h) {

@@ -95,7 +95,8 @@ public final class StacksSource implements Source {
     URI url = endpoint(path);
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    return http.get(url, accept, timeout(), MAX_BODY_BYTES)
+    // Each endpoint gives up a little before the poll does, so one that hangs fails alone.
+    return http.get(url, accept, timeout().minus(timeout().dividedBy(10)), MAX_BODY_BYTES)
         .map(response -> {
           // Read everything first, so a bad field drops this endpoint's metrics as a whole.
           Consumer<Metrics> add = reader.apply(Json.parse(response.text(where), where));

@@ -214,6 +214,18 @@ class BitcoinSourceTest {
   }
 
   @Test
+  void slowHeaderCallGivesUpBeforeThePollDoes() throws IOException {
+    node.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(okJson(RpcReplies.healthy())));
+    node.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(okJson(RpcReplies.header()).withFixedDelay(5000)));
+    Map<String, Double> expected = healthy();
+    expected.remove("sbtc_bitcoin_tip_timestamp_seconds");
+    Scrape s = scrapeOnce(passwordConfig());
+    assertEquals(expected, bitcoinSeries(s));
+    assertEquals(1.0, up(s));
+    assertErrors(s, "timeout", 1);
+  }
+
+  @Test
   void replyThatIsNotJsonIsAParseError() throws IOException {
     stubRpc("[{\"result\":{\"chain\":\"main\",\"blocks\":8730", RpcReplies.header());
     Scrape s = scrapeOnce(passwordConfig());

@@ -169,6 +169,18 @@ class StacksSourceTest {
   }
 
   @Test
+  void oneHangingEndpointFailsAlone() {
+    stubHealthy();
+    node.stubFor(get(urlEqualTo("/v2/pox")).willReturn(okJson(Fixtures.text("stacks/v2-pox.json")).withFixedDelay(5000)));
+    Map<String, Double> expected = healthy();
+    expected.remove("sbtc_stacks_reward_cycle");
+    Scrape s = scrapeOnce(config("1h", "2s"));
+    assertEquals(expected, stacksSeries(s));
+    assertEquals(1.0, up(s));
+    assertErrors(s, "timeout", 1);
+  }
+
+  @Test
   void missingAndNullFieldsAreAbsent() {
     stubHealthy();
     // A 2.x node: no tenure_height and no is_fully_synced; the tip hash null, as a broken proxy might send it.
