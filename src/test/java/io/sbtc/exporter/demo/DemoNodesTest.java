@@ -51,7 +51,7 @@ class DemoNodesTest {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build();
     Scrape last = null;
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 400; i++) {
       last = Scrape.of(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
       boolean allUp = last.series().entrySet().stream().filter(e -> e.getKey().startsWith("sbtc_exporter_source_up{"))
           .allMatch(e -> e.getValue() == 1.0);

@@ -84,7 +84,7 @@ class BitcoinCookieTest {
 
   @Test
   void healthyWithCookie() throws IOException {
-    String yaml = config("1h", "2s");
+    String yaml = config("1h", "10s");
     writeCookie(OLD);
     accept(OLD);
     refuseOthers();
@@ -98,7 +98,7 @@ class BitcoinCookieTest {
 
   @Test
   void staleCookieIsAnAuthErrorNamingTheFileButNotItsContent() throws IOException {
-    String yaml = config("1h", "2s");
+    String yaml = config("1h", "10s");
     writeCookie(OLD);
     accept(NEW);
     refuseOthers();
@@ -116,7 +116,7 @@ class BitcoinCookieTest {
 
   @Test
   void missingCookieFileIsAnAuthError() {
-    String yaml = config("1h", "2s");
+    String yaml = config("1h", "10s");
     refuseOthers();
     try (RunningExporter exporter = RunningExporter.start(yaml)) {
       Scrape s = exporter.awaitReady().scrape();

@@ -101,9 +101,12 @@ class BitcoinSourceTest {
         """.formatted(node.baseUrl(), USER, file, interval, timeout);
   }
 
-  /** One poll per test: the first poll runs at start, the next one an hour later. */
+  /**
+   * One poll per test: the first poll runs at start, the next one an hour later. The timeout is
+   * generous because a first poll in a cold JVM can take seconds.
+   */
   String passwordConfig() throws IOException {
-    return passwordConfig("1h", "2s");
+    return passwordConfig("1h", "10s");
   }
 
   static void stubRpc(String mainBody, String headerBody) {
@@ -203,6 +206,22 @@ class BitcoinSourceTest {
   }
 
   @Test
+  void everyCallFailingIsASourceDown() throws IOException {
+    stubRpc(RpcReplies.batch(
+        RpcReplies.error("getblockchaininfo", -1, "Internal bug detected"),
+        RpcReplies.error("getnetworkinfo", -1, "Internal bug detected"),
+        RpcReplies.error("getmempoolinfo", -1, "Internal bug detected"),
+        RpcReplies.error("uptime", -1, "Internal bug detected")), RpcReplies.header());
+    try (RunningExporter exporter = RunningExporter.start(passwordConfig())) {
+      Scrape s = exporter.awaitReady().scrape();
+      assertEquals(0.0, up(s));
+      assertErrors(s, "other", 1);
+      assertEquals(Map.of(), bitcoinSeries(s));
+      assertTrue(exporter.get("/").body().contains("getblockchaininfo: RPC error -1 (Internal bug detected)"));
+    }
+  }
+
+  @Test
   void failingHeaderCallKeepsTheChainMetrics() throws IOException {
     stubRpc(RpcReplies.healthy(), RpcReplies.batch(RpcReplies.error("getblockheader", -5, "Block not found")));
     Map<String, Double> expected = healthy();
@@ -216,10 +235,10 @@ class BitcoinSourceTest {
   @Test
   void slowHeaderCallGivesUpBeforeThePollDoes() throws IOException {
     node.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(okJson(RpcReplies.healthy())));
-    node.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(okJson(RpcReplies.header()).withFixedDelay(5000)));
+    node.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(okJson(RpcReplies.header()).withFixedDelay(6000)));
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_bitcoin_tip_timestamp_seconds");
-    Scrape s = scrapeOnce(passwordConfig());
+    Scrape s = scrapeOnce(passwordConfig("1h", "3s"));
     assertEquals(expected, bitcoinSeries(s));
     assertEquals(1.0, up(s));
     assertErrors(s, "timeout", 1);

@@ -63,6 +63,7 @@ class StacksSourceTest {
     return s.get("sbtc_exporter_source_up{source=\"stacks\"}");
   }
 
+  /** Tests that poll once use a generous timeout: a first poll in a cold JVM can take seconds. */
   static String config(String interval, String timeout) {
     return """
         stacks:
@@ -92,7 +93,7 @@ class StacksSourceTest {
   void healthyNodeShowsEveryMetric() {
     stubHealthy();
     double before = System.currentTimeMillis() / 1000.0;
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     double after = System.currentTimeMillis() / 1000.0;
     assertEquals(healthy(), stacksSeries(s));
     assertEquals(1.0, up(s));
@@ -110,7 +111,7 @@ class StacksSourceTest {
     expected.put("sbtc_stacks_burn_block_height", 812407.0);
     expected.put("sbtc_stacks_tenure_height", 128761.0);
     expected.put("sbtc_stacks_fully_synced", 0.0);
-    assertEquals(expected, stacksSeries(scrapeOnce(config("1h", "2s"))));
+    assertEquals(expected, stacksSeries(scrapeOnce(config("1h", "10s"))));
   }
 
   @Test
@@ -120,7 +121,7 @@ class StacksSourceTest {
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_stacks_peers{direction=\"inbound\"}");
     expected.remove("sbtc_stacks_peers{direction=\"outbound\"}");
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     assertEquals(expected, stacksSeries(s));
     assertEquals(1.0, up(s));
     assertErrors(s, "http_status", 1);
@@ -131,7 +132,7 @@ class StacksSourceTest {
     stubHealthy();
     node.stubFor(get("/v2/info").willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html")
         .withBody("<html><body>502 Bad Gateway</body></html>")));
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     assertEquals(Map.of("sbtc_stacks_peers{direction=\"inbound\"}", 2.0, "sbtc_stacks_peers{direction=\"outbound\"}", 3.0,
         "sbtc_stacks_reward_cycle", 98.0), stacksSeries(s));
     assertFalse(s.has("sbtc_stacks_tip_changed_timestamp_seconds"));
@@ -141,7 +142,7 @@ class StacksSourceTest {
 
   @Test
   void nodeDownIsASourceDownWithItsReason() {
-    Scrape s = scrapeOnce(config("1h", "2s").replace(node.baseUrl(), "http://127.0.0.1:1"));
+    Scrape s = scrapeOnce(config("1h", "10s").replace(node.baseUrl(), "http://127.0.0.1:1"));
     assertEquals(0.0, up(s));
     assertErrors(s, "connect", 1);
     assertEquals(Map.of(), stacksSeries(s));
@@ -152,7 +153,7 @@ class StacksSourceTest {
     node.stubFor(get(urlEqualTo("/v2/info")).willReturn(aResponse().withStatus(200).withBody("{\"peer_version\":4026")));
     node.stubFor(get(urlEqualTo("/v2/neighbors")).willReturn(aResponse().withStatus(404)));
     node.stubFor(get(urlEqualTo("/v2/pox")).willReturn(aResponse().withStatus(404)));
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     assertEquals(0.0, up(s));
     assertErrors(s, "parse", 1);
   }
@@ -171,10 +172,10 @@ class StacksSourceTest {
   @Test
   void oneHangingEndpointFailsAlone() {
     stubHealthy();
-    node.stubFor(get(urlEqualTo("/v2/pox")).willReturn(okJson(Fixtures.text("stacks/v2-pox.json")).withFixedDelay(5000)));
+    node.stubFor(get(urlEqualTo("/v2/pox")).willReturn(okJson(Fixtures.text("stacks/v2-pox.json")).withFixedDelay(6000)));
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_stacks_reward_cycle");
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "3s"));
     assertEquals(expected, stacksSeries(s));
     assertEquals(1.0, up(s));
     assertErrors(s, "timeout", 1);
@@ -189,7 +190,7 @@ class StacksSourceTest {
          "stacks_tip_height":150123,"stacks_tip":null,"unanchored_tip":null}""")));
     node.stubFor(get("/v2/pox").willReturn(okJson("{\"reward_cycle_id\":82,\"current_cycle\":null}")));
     node.stubFor(get("/v2/neighbors").willReturn(okJson("{\"bootstrap\":[],\"sample\":[],\"inbound\":[]}")));
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     assertEquals(Map.of(
         "sbtc_stacks_tip_height", 150123.0,
         "sbtc_stacks_burn_block_height", 840000.0,
@@ -205,7 +206,7 @@ class StacksSourceTest {
     stubHealthy();
     node.stubFor(get("/v2/info").willReturn(okJson(Fixtures.text("stacks/v2-info.json").replace("\"stacks_tip_height\": 305871",
         "\"stacks_tip_height\": -1"))));
-    Scrape s = scrapeOnce(config("1h", "2s"));
+    Scrape s = scrapeOnce(config("1h", "10s"));
     assertFalse(s.has("sbtc_stacks_tip_height"));
     assertFalse(s.has("sbtc_stacks_burn_block_height"), "nothing of an endpoint whose answer is partly wrong");
     assertEquals(3.0, s.get("sbtc_stacks_peers{direction=\"outbound\"}"));
