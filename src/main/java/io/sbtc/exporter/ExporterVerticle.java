@@ -76,7 +76,7 @@ public final class ExporterVerticle extends VerticleBase {
           server = s;
           security.watch(s);
           derived = Sources.derived(config);
-          sources.apply(Sources.fromConfig(vertx, config));
+          sources.apply(Sources.fromConfig(vertx, config, clock));
           sources.firstRound().onComplete(x -> ready = true);
         });
   }
@@ -101,7 +101,7 @@ public final class ExporterVerticle extends VerticleBase {
     }
     config = next;
     derived = Sources.derived(next);
-    return sources.apply(Sources.fromConfig(vertx, next))
+    return sources.apply(Sources.fromConfig(vertx, next, clock))
         .compose(x -> security.reload(server))
         .onSuccess(x -> LOG.log(Level.INFO, "msg=\"config reloaded\" sources={0}", sources.runners().size()));
   }

@@ -8,9 +8,13 @@ import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
 import io.sbtc.exporter.source.logs.JournaldSource;
 import io.sbtc.exporter.source.logs.LogFilesSource;
+import io.sbtc.exporter.derived.ChainLag;
+import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
+import io.sbtc.exporter.source.stacks.StacksSource;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +25,7 @@ import java.util.List;
 final class Sources {
   private Sources() {}
 
-  static List<SourceSpec> fromConfig(Vertx vertx, ExporterConfig config) {
+  static List<SourceSpec> fromConfig(Vertx vertx, ExporterConfig config, Clock clock) {
     List<SourceSpec> sources = new ArrayList<>();
     config.signer().ifPresent(signer -> {
       signer.metricsUrl().ifPresent(url ->
@@ -42,10 +46,14 @@ final class Sources {
         case JOURNALD -> new JournaldSource(vertx, logs);
       }));
     }
+    config.bitcoin().ifPresent(bitcoin ->
+        sources.add(new SourceSpec(BitcoinSource.NAME, bitcoin, () -> new BitcoinSource(vertx, bitcoin, clock))));
+    config.stacks().ifPresent(stacks ->
+        sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock))));
     return sources;
   }
 
   static List<DerivedMetrics> derived(ExporterConfig config) {
-    return List.of();
+    return List.of(new ChainLag(config.bitcoin().isPresent(), config.stacks().isPresent()));
   }
 }

@@ -1,11 +1,14 @@
 package io.sbtc.exporter;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.source.bitcoin.RpcReplies;
 import io.sbtc.exporter.testing.Fixtures;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
@@ -53,21 +56,34 @@ class MetricsDocTest {
           - component: signer
             path: "src/test/resources/fixtures/logs"
             pattern: "signer-json.log"
+        bitcoin:
+          rpc_url: "%1$s"
+          rpc_user: "exporter"
+          rpc_password: "${SBTC_DOC_TEST_RPC_PASSWORD:-doc-test}"
+          interval: 1s
+        stacks:
+          rpc_url: "%1$s"
+          interval: 1s
         """.formatted(base);
   }
 
   static void stubAll() {
     upstream.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
     upstream.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    upstream.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(aResponse().withBody(RpcReplies.healthy())));
+    upstream.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(aResponse().withBody(RpcReplies.header())));
+    upstream.stubFor(get("/v2/info").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-info.json"))));
+    upstream.stubFor(get("/v2/neighbors").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-neighbors.json"))));
+    upstream.stubFor(get("/v2/pox").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-pox.json"))));
   }
 
   @Test
   void everyEmittedFamilyIsDocumentedAndEveryDocumentedFamilyIsEmitted() throws IOException {
     stubAll();
     try (RunningExporter exporter = RunningExporter.start(fullConfig(upstream.baseUrl()))) {
-      // A cold JVM can miss the first poll's 1s timeout; the next poll recovers.
-      exporter.awaitReady().awaitScrape(s -> s.lines("sbtc_exporter_source_up").stream().noneMatch(l -> l.endsWith(" 0.0")),
-          Duration.ofSeconds(20));
+      // Every source up: a first poll can time out on a cold JVM, and a down source shows no families.
+      exporter.awaitScrape(s -> s.series().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("sbtc_exporter_source_up{")).allMatch(e -> e.getValue() == 1.0), Duration.ofSeconds(20));
       Scrape scrape = exporter.scrape();
       Set<String> emitted = new TreeSet<>();
       emitted.addAll(scrape.namesStartingWith("sbtc_"));

@@ -16,7 +16,9 @@ public record ExporterConfig(
     Optional<Path> webConfigFile,
     Optional<SignerConfig> signer,
     Optional<AuditConfig> audit,
-    List<LogConfig> logs) {
+    List<LogConfig> logs,
+    Optional<BitcoinConfig> bitcoin,
+    Optional<StacksConfig> stacks) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -30,15 +32,17 @@ public record ExporterConfig(
     Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
     Optional<AuditConfig> audit = root.object("audit").map(AuditConfig::read);
     List<LogConfig> logs = LogConfig.readAll(root);
+    Optional<BitcoinConfig> bitcoin = root.object("bitcoin").map(BitcoinConfig::read);
+    Optional<StacksConfig> stacks = root.object("stacks").map(StacksConfig::read);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks);
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks);
   }
 }

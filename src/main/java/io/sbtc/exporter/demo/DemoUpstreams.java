@@ -12,11 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Sample upstreams on a loopback port for {@code --demo}: a signer metrics endpoint and {@code /info}
- * whose chain tips advance over time, so a new user sees real-looking, moving metrics at once.
+ * Sample upstreams on a loopback port for {@code --demo}: a signer metrics endpoint and {@code /info},
+ * a Bitcoin Core RPC endpoint and a Stacks node, whose chain tips advance over time, so a new user
+ * sees real-looking, moving metrics at once.
  */
 public final class DemoUpstreams {
-  private static final long GENESIS = Instant.parse("2026-11-01T00:00:00Z").getEpochSecond();
+  static final long GENESIS = Instant.parse("2026-11-01T00:00:00Z").getEpochSecond();
+  static final long BITCOIN_START = 924_000;
 
   private DemoUpstreams() {}
 
@@ -27,6 +29,7 @@ public final class DemoUpstreams {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(metrics));
     router.get("/info").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(withTips(info)));
+    new DemoNodes().mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(server -> {
       String base = "http://127.0.0.1:" + server.actualPort();
       String yaml = """
@@ -34,6 +37,17 @@ public final class DemoUpstreams {
           signer:
             metrics_url: "%1$s/metrics"
             info_url: "%1$s/info"
+            interval: 5s
+            timeout: 2s
+          bitcoin:
+            rpc_url: "%1$s"
+            rpc_user: "demo"
+            # The demo node accepts any password; a real one comes from a file or the environment.
+            rpc_password: "${SBTC_DEMO_BITCOIN_RPC_PASSWORD:-demo}"
+            interval: 5s
+            timeout: 2s
+          stacks:
+            rpc_url: "%1$s"
             interval: 5s
             timeout: 2s
           """.formatted(base);
@@ -44,11 +58,19 @@ public final class DemoUpstreams {
   /** One Bitcoin block every 10 minutes and a Stacks block every 5 seconds, as on mainnet today. */
   private static String withTips(String template) {
     long elapsed = Instant.now().getEpochSecond() - GENESIS;
-    long btc = 924_000 + elapsed / 600;
-    long stx = 5_900_000 + elapsed / 5;
+    long btc = bitcoinHeight(elapsed);
+    long stx = stacksHeight(elapsed);
     return template.replace("{{BTC}}", Long.toString(btc))
         .replace("{{STX_SIGNER}}", Long.toString(stx - (elapsed % 600) / 5))
         .replace("{{STX}}", Long.toString(stx));
+  }
+
+  static long bitcoinHeight(long elapsedSeconds) {
+    return BITCOIN_START + elapsedSeconds / 600;
+  }
+
+  static long stacksHeight(long elapsedSeconds) {
+    return 5_900_000 + elapsedSeconds / 5;
   }
 
   static String resource(String name) {

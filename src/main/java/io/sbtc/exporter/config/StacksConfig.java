@@ -1,0 +1,18 @@
+package io.sbtc.exporter.config;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.net.URI;
+import java.time.Duration;
+
+/** The {@code stacks:} section: the Stacks node's RPC endpoint ({@code /v2/info} and friends). */
+public record StacksConfig(URI rpcUrl, @JsonUnwrapped Schedule schedule) {
+
+  public static final String DEFAULT_RPC_URL = "http://127.0.0.1:20443";
+
+  static StacksConfig read(ConfigNode node) {
+    URI url = node.httpUrl("rpc_url").orElseGet(() -> URI.create(DEFAULT_RPC_URL));
+    Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    node.rejectUnknownKeys();
+    return new StacksConfig(url, schedule);
+  }
+}

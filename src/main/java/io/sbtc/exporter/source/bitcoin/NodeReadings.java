@@ -1,0 +1,126 @@
+package io.sbtc.exporter.source.bitcoin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.Json;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The fields the exporter uses from each RPC result, read strictly: a field of the wrong type
+ * fails that call (a parse error), while a missing or null field is only absent, because fields
+ * come and go between Bitcoin Core versions ({@code time} from v23, {@code connections_in} from
+ * v21, {@code warnings} a string before v28 and a list from v28).
+ */
+final class NodeReadings {
+  private NodeReadings() {}
+
+  record ChainInfo(
+      Optional<String> chain,
+      OptionalLong blocks,
+      OptionalLong headers,
+      Optional<String> bestBlockHash,
+      OptionalDouble verificationProgress,
+      Optional<Boolean> initialBlockDownload,
+      OptionalLong sizeOnDisk,
+      Optional<Boolean> pruned,
+      Optional<Boolean> warning) {}
+
+  record NetworkInfo(
+      OptionalLong version,
+      Optional<String> subversion,
+      OptionalLong peersIn,
+      OptionalLong peersOut,
+      Optional<Boolean> networkActive,
+      Optional<Boolean> warning) {}
+
+  record Mempool(OptionalLong transactions, OptionalLong bytes) {}
+
+  static ChainInfo chainInfo(JsonNode r, String where) {
+    return new ChainInfo(
+        Json.text(r, "/chain", where),
+        Json.count(r, "/blocks", where),
+        Json.count(r, "/headers", where),
+        Json.text(r, "/bestblockhash", where),
+        progress(r, where),
+        bool(r, "/initialblockdownload", where),
+        Json.count(r, "/size_on_disk", where),
+        bool(r, "/pruned", where),
+        warning(r, where));
+  }
+
+  static NetworkInfo networkInfo(JsonNode r, String where) {
+    return new NetworkInfo(
+        Json.count(r, "/version", where),
+        Json.text(r, "/subversion", where),
+        Json.count(r, "/connections_in", where),
+        Json.count(r, "/connections_out", where),
+        bool(r, "/networkactive", where),
+        warning(r, where));
+  }
+
+  static Mempool mempool(JsonNode r, String where) {
+    return new Mempool(Json.count(r, "/size", where), Json.count(r, "/bytes", where));
+  }
+
+  static long uptime(JsonNode r, String where) {
+    return Json.count(r, "", where).orElseThrow(() -> new SourceException(ErrorReason.PARSE, where + ": uptime is not a number"));
+  }
+
+  /** The block time of {@code getblockheader}, in Unix seconds. */
+  static OptionalLong headerTime(JsonNode r, String where) {
+    return Json.count(r, "/time", where);
+  }
+
+  /** {@code 280100} is 28.1.0; before v22 the scheme was 0.major.minor, e.g. {@code 210100} is 0.21.1. */
+  static String versionText(long version) {
+    long major = version / 10000;
+    long minor = version / 100 % 100;
+    long patch = version % 100;
+    if (major < 22) {
+      return "0." + major + "." + minor + (patch == 0 ? "" : "." + patch);
+    }
+    return major + "." + minor + "." + patch;
+  }
+
+  private static OptionalDouble progress(JsonNode r, String where) {
+    OptionalDouble p = Json.number(r, "/verificationprogress", where);
+    if (p.isPresent() && (p.getAsDouble() < 0 || p.getAsDouble() > 1)) {
+      throw new SourceException(ErrorReason.PARSE, where + ": /verificationprogress is not between 0 and 1 (got " + p.getAsDouble() + ")");
+    }
+    return p;
+  }
+
+  /** A string before v28 ({@code ""} when none), a list of strings from v28 ({@code []} when none). */
+  private static Optional<Boolean> warning(JsonNode r, String where) {
+    Optional<JsonNode> w = Json.at(r, "/warnings");
+    if (w.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode v = w.get();
+    if (v.isTextual()) {
+      return Optional.of(!v.textValue().isBlank());
+    }
+    if (v.isArray()) {
+      boolean any = false;
+      for (JsonNode item : v) {
+        if (!item.isTextual()) {
+          throw new SourceException(ErrorReason.PARSE, where + ": /warnings holds something other than text");
+        }
+        any |= !item.textValue().isBlank();
+      }
+      return Optional.of(any);
+    }
+    throw new SourceException(ErrorReason.PARSE, where + ": /warnings is neither text nor a list");
+  }
+
+  private static Optional<Boolean> bool(JsonNode r, String pointer, String where) {
+    Optional<JsonNode> n = Json.at(r, pointer);
+    if (n.isPresent() && !n.get().isBoolean()) {
+      throw new SourceException(ErrorReason.PARSE, where + ": " + pointer + " is not true or false");
+    }
+    return n.map(JsonNode::booleanValue);
+  }
+}
