@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretsDoNotLeakTest {
   static final String URL_PASSWORD = "planted-url-password-7f3a";
   static final String AUTH_PASSWORD = "planted-basic-auth-password-91c2";
+  static final String RPC_PASSWORD = "planted-rpc-password-5be0";
 
   @RegisterExtension
   static WireMockExtension upstream = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -50,6 +51,8 @@ class SecretsDoNotLeakTest {
     String hash = BCrypt.withDefaults().hashToString(10, AUTH_PASSWORD.toCharArray());
     Path web = dir.resolve("web.yml");
     Files.writeString(web, "basic_auth_users:\n  prometheus: " + hash + "\n");
+    upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").willReturn(aResponse().withStatus(401)));
+    Path passwordFile = Files.writeString(dir.resolve("btc-password"), RPC_PASSWORD + "\n");
     String base = upstream.baseUrl().replace("http://", "http://scraper:" + URL_PASSWORD + "@");
     String yaml = """
         web_config_file: "%s"
@@ -57,10 +60,15 @@ class SecretsDoNotLeakTest {
           metrics_url: "%s/metrics"
           info_url: "%s/info"
           interval: 1s
-        """.formatted(web, base, base);
+        bitcoin:
+          rpc_url: "%s"
+          rpc_user: exporter
+          rpc_password_file: "%s"
+          interval: 1s
+        """.formatted(web, base, base, upstream.baseUrl(), passwordFile);
     Path config = dir.resolve("config.yml");
     Files.writeString(config, "listen_address: \"127.0.0.1:0\"\n" + yaml);
-    List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7));
+    List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7), RPC_PASSWORD);
 
     List<String> logs = new ArrayList<>();
     Handler capture = new Handler() {

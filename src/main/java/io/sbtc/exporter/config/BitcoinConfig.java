@@ -16,7 +16,8 @@ public record BitcoinConfig(
     Optional<String> rpcUser,
     Optional<Secret> rpcPassword,
     Optional<Path> cookieFile,
-    @JsonUnwrapped Schedule schedule) {
+    @JsonUnwrapped Schedule schedule,
+    Optional<Path> tlsCaFile) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:8332";
 
@@ -29,6 +30,7 @@ public record BitcoinConfig(
     Optional<Secret> password = node.secret("rpc_password");
     Optional<Path> cookie = node.path("cookie_file");
     Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     if (cookie.isPresent() && (user.isPresent() || password.isPresent())) {
       throw node.error("cookie_file", "set either cookie_file or rpc_user with a password, not both");
@@ -42,6 +44,6 @@ public record BitcoinConfig(
     if (cookie.isEmpty() && user.isEmpty()) {
       throw node.error("needs cookie_file, or rpc_user with rpc_password or rpc_password_file");
     }
-    return new BitcoinConfig(url, user, password, cookie, schedule);
+    return new BitcoinConfig(url, user, password, cookie, schedule, ca);
   }
 }

@@ -53,7 +53,7 @@ public final class BitcoinSource implements Source {
 
   public BitcoinSource(Vertx vertx, BitcoinConfig config, Clock clock) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx);
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
     this.rpc = new BitcoinRpc(http, config.rpcUrl(), new RpcCredentials(vertx, config), NAME);
     this.tip = new TipTracker(clock);
   }

@@ -49,7 +49,7 @@ public final class StacksSource implements Source {
 
   public StacksSource(Vertx vertx, StacksConfig config, Clock clock) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx);
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
     this.tip = new TipTracker(clock);
   }
 
