@@ -7,6 +7,8 @@ record Cli(
     Optional<String> configFile,
     Optional<String> listenAddress,
     Optional<String> webConfigFile,
+    String logLevel,
+    String logFormat,
     boolean checkConfig,
     boolean demo,
     boolean help,
@@ -23,6 +25,8 @@ record Cli(
         --check-config              validate the config, print it with secrets masked, exit 0 or 1
         --web.listen-address ADDR   host:port to serve on, overrides listen_address (default 127.0.0.1:10184)
         --web.config.file FILE      TLS and basic auth, in the Prometheus exporter-toolkit format; overrides web_config_file
+        --log.level LEVEL           debug, info, warn or error (default info)
+        --log.format FORMAT         logfmt or json, one line per event on stderr (default logfmt)
         --version                   print the version and exit
         --help                      print this help and exit
       """;
@@ -32,6 +36,8 @@ record Cli(
     String config = null;
     String listen = null;
     String webConfig = null;
+    String logLevel = "info";
+    String logFormat = "logfmt";
     boolean check = false;
     boolean demo = false;
     boolean help = false;
@@ -50,6 +56,8 @@ record Cli(
         }
         case "--web.listen-address" -> listen = value != null ? value : next(args, ++i, arg);
         case "--web.config.file" -> webConfig = value != null ? value : next(args, ++i, arg);
+        case "--log.level" -> logLevel = value != null ? value : next(args, ++i, arg);
+        case "--log.format" -> logFormat = value != null ? value : next(args, ++i, arg);
         case "--check-config" -> check = true;
         case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
@@ -57,7 +65,7 @@ record Cli(
         default -> throw new IllegalArgumentException("unknown flag " + arg + " (see --help)");
       }
     }
-    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), check, demo, help, version);
+    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), logLevel, logFormat, check, demo, help, version);
   }
 
   private static String next(String[] args, int i, String flag) {

@@ -78,7 +78,12 @@ public final class Main {
       err.println("sbtc-signer-exporter: no config: pass --config FILE (see examples/config.yml) or try --demo");
       return 2;
     }
-    LogSetup.configure(java.util.logging.Level.INFO);
+    try {
+      LogSetup.configure(LogSetup.level(cli.logLevel()), LogSetup.format(cli.logFormat()));
+    } catch (IllegalArgumentException e) {
+      err.println("sbtc-signer-exporter: " + e.getMessage());
+      return 2;
+    }
     Vertx vertx = Vertx.vertx();
     try {
       ExporterConfig config = cli.demo()
