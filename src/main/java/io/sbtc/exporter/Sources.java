@@ -2,6 +2,8 @@ package io.sbtc.exporter;
 
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.config.VersionsConfig;
+import io.sbtc.exporter.derived.VersionCheck;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.audit.FileModeAudit;
@@ -10,6 +12,7 @@ import io.sbtc.exporter.source.logs.JournaldSource;
 import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.derived.ChainLag;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
+import io.sbtc.exporter.source.release.ReleaseFeedSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.sbtc.exporter.source.stacks.StacksSource;
@@ -50,10 +53,14 @@ final class Sources {
         sources.add(new SourceSpec(BitcoinSource.NAME, bitcoin, () -> new BitcoinSource(vertx, bitcoin, clock))));
     config.stacks().ifPresent(stacks ->
         sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock))));
+    config.versions().flatMap(VersionsConfig::releaseFeed).ifPresent(feed ->
+        sources.add(new SourceSpec(ReleaseFeedSource.NAME, feed, () -> new ReleaseFeedSource(vertx, feed))));
     return sources;
   }
 
   static List<DerivedMetrics> derived(ExporterConfig config) {
-    return List.of(new ChainLag(config.bitcoin().isPresent(), config.stacks().isPresent()));
+    return List.of(
+        new ChainLag(config.bitcoin().isPresent(), config.stacks().isPresent()),
+        new VersionCheck(config.versions().orElse(new VersionsConfig(java.util.Map.of(), java.util.Optional.empty()))));
   }
 }

@@ -64,10 +64,21 @@ class MetricsDocTest {
         stacks:
           rpc_url: "%1$s"
           interval: 1s
+        versions:
+          minimum:
+            bitcoind: "25.0"
+            signer: "1.0.0"
+          release_feed:
+            base_url: "%1$s"
+            interval: 1h
         """.formatted(base);
   }
 
   static void stubAll() {
+    upstream.stubFor(get("/repos/stacks-sbtc/sbtc/releases?per_page=30").willReturn(aResponse().withBody(Fixtures.text("releases/sbtc.json"))));
+    upstream.stubFor(get("/repos/stacks-network/stacks-core/releases?per_page=30")
+        .willReturn(aResponse().withBody(Fixtures.text("releases/stacks-core.json"))));
+    upstream.stubFor(get("/repos/bitcoin/bitcoin/releases?per_page=30").willReturn(aResponse().withBody(Fixtures.text("releases/bitcoin.json"))));
     upstream.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
     upstream.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
     upstream.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(aResponse().withBody(RpcReplies.healthy())));

@@ -18,7 +18,8 @@ public record ExporterConfig(
     Optional<AuditConfig> audit,
     List<LogConfig> logs,
     Optional<BitcoinConfig> bitcoin,
-    Optional<StacksConfig> stacks) {
+    Optional<StacksConfig> stacks,
+    Optional<VersionsConfig> versions) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -34,15 +35,16 @@ public record ExporterConfig(
     List<LogConfig> logs = LogConfig.readAll(root);
     Optional<BitcoinConfig> bitcoin = root.object("bitcoin").map(BitcoinConfig::read);
     Optional<StacksConfig> stacks = root.object("stacks").map(StacksConfig::read);
+    Optional<VersionsConfig> versions = root.object("versions").map(VersionsConfig::read);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions);
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions);
   }
 }

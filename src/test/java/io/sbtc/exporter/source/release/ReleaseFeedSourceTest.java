@@ -1,0 +1,110 @@
+package io.sbtc.exporter.source.release;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.Fixtures;
+import io.sbtc.exporter.testing.RunningExporter;
+import io.sbtc.exporter.testing.Scrape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The optional release feed against GitHub-shaped answers: ETags, rate limits and a feed that is down. */
+class ReleaseFeedSourceTest {
+  @RegisterExtension
+  static WireMockExtension github = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  static final String SBTC = "/repos/stacks-sbtc/sbtc/releases";
+  static final String CORE = "/repos/stacks-network/stacks-core/releases";
+  static final String BITCOIN = "/repos/bitcoin/bitcoin/releases";
+
+  String config() {
+    // interval may not go below 1h in real configs; the exporter polls at start, which is all this test needs.
+    return """
+        versions:
+          release_feed:
+            base_url: "%s"
+            interval: 1h
+            timeout: 5s
+        """.formatted(github.baseUrl());
+  }
+
+  void stubAll() {
+    github.stubFor(get(urlPathEqualTo(SBTC)).willReturn(aResponse().withHeader("ETag", "W/\"sbtc-1\"")
+        .withBody(Fixtures.text("releases/sbtc.json"))));
+    github.stubFor(get(urlPathEqualTo(CORE)).willReturn(aResponse().withHeader("ETag", "W/\"core-1\"")
+        .withBody(Fixtures.text("releases/stacks-core.json"))));
+    github.stubFor(get(urlPathEqualTo(BITCOIN)).willReturn(aResponse().withBody(Fixtures.text("releases/bitcoin.json"))));
+  }
+
+  @Test
+  void newestFinalReleasePerComponentSkippingPrereleasesAndSignerTags() {
+    stubAll();
+    try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"release_feed\"}"));
+      assertEquals(1.0, s.get("sbtc_release_latest_info{component=\"signer\",version=\"1.2.1\"}"));
+      assertEquals(1.0, s.get("sbtc_release_latest_info{component=\"stacks_node\",version=\"3.4.0.0.2\"}"));
+      assertEquals(1.0, s.get("sbtc_release_latest_info{component=\"bitcoind\",version=\"30.1\"}"));
+      assertEquals(1792587600.0, s.get("sbtc_release_latest_published_timestamp_seconds{component=\"bitcoind\"}")); // 2026-10-21T13:00:00Z
+      github.verify(getRequestedFor(urlPathEqualTo(SBTC)).withHeader("User-Agent", equalTo("sbtc-signer-exporter")));
+    }
+  }
+
+  @Test
+  void rateLimitedRepoIsAnErrorWhileTheOthersStillReport() {
+    stubAll();
+    github.stubFor(get(urlPathEqualTo(BITCOIN)).willReturn(aResponse().withStatus(403)
+        .withHeader("x-ratelimit-remaining", "0").withHeader("x-ratelimit-reset", "1795651200")
+        .withBody("{\"message\":\"API rate limit exceeded\"}")));
+    try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"release_feed\"}"));
+      assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"http_status\",source=\"release_feed\"}"));
+      assertTrue(s.has("sbtc_release_latest_info{component=\"signer\",version=\"1.2.1\"}"));
+      assertTrue(s.lines("sbtc_release_latest_info{component=\"bitcoind\"").isEmpty());
+    }
+  }
+
+  @Test
+  void feedThatIsDownIsTheSourceDown() {
+    github.stubFor(get(urlPathEqualTo(SBTC)).willReturn(aResponse().withStatus(502)));
+    github.stubFor(get(urlPathEqualTo(CORE)).willReturn(aResponse().withStatus(502)));
+    github.stubFor(get(urlPathEqualTo(BITCOIN)).willReturn(aResponse().withStatus(502)));
+    try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(0.0, s.get("sbtc_exporter_source_up{source=\"release_feed\"}"));
+      assertTrue(s.get("sbtc_exporter_source_errors_total{reason=\"http_status\",source=\"release_feed\"}") >= 1);
+      assertTrue(s.lines("sbtc_release_latest_info").isEmpty());
+    }
+  }
+
+  @Test
+  void etagIsSentBackAndA304KeepsTheLastAnswer() throws Exception {
+    stubAll();
+    io.sbtc.exporter.config.VersionsConfig.ReleaseFeed feed = io.sbtc.exporter.config.ConfigLoader.parse("t.yml", config(),
+        java.util.Map.<String, String>of()::get).versions().orElseThrow().releaseFeed().orElseThrow();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      ReleaseFeedSource source = new ReleaseFeedSource(vertx, feed);
+      source.poll().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      github.stubFor(get(urlPathEqualTo(SBTC)).withHeader("If-None-Match", equalTo("W/\"sbtc-1\""))
+          .willReturn(aResponse().withStatus(304)));
+      var second = source.poll().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      github.verify(getRequestedFor(urlPathEqualTo(SBTC)).withHeader("If-None-Match", equalTo("W/\"sbtc-1\"")));
+      assertEquals(java.util.List.of(), second.partialErrors());
+      assertTrue(second.metrics().get(0).getDataPoints().stream()
+          .anyMatch(p -> p.getLabels().get("version").equals("1.2.1")), "the 304 kept the cached release");
+    } finally {
+      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+}
