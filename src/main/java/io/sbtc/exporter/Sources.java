@@ -1,8 +1,12 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.config.BackupConfig;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.source.backup.BackupSource;
+import io.sbtc.exporter.source.backup.BackupVerifySource;
+import io.sbtc.exporter.source.postgres.SignerDbSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.vertx.core.Vertx;
@@ -22,6 +26,13 @@ final class Sources {
       signer.metricsUrl().ifPresent(url -> sources.add(new SignerMetricsSource(vertx, signer)));
       signer.infoUrl().ifPresent(url -> sources.add(new SignerInfoSource(vertx, signer)));
     });
+    config.signerDb().ifPresent(db -> sources.add(new SignerDbSource(vertx, db)));
+    for (BackupConfig backup : config.backups()) {
+      sources.add(new BackupSource(vertx, backup));
+      if (backup.verify().isPresent()) {
+        sources.add(new BackupVerifySource(vertx, backup, config.signerDb()));
+      }
+    }
     return sources;
   }
 

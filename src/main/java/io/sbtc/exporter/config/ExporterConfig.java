@@ -2,6 +2,7 @@ package io.sbtc.exporter.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,9 @@ public record ExporterConfig(
     @JsonIgnore String file,
     ListenAddress listenAddress,
     Optional<Path> webConfigFile,
-    Optional<SignerConfig> signer) {
+    Optional<SignerConfig> signer,
+    Optional<SignerDbConfig> signerDb,
+    List<BackupConfig> backups) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -25,11 +28,14 @@ public record ExporterConfig(
         .orElseThrow(() -> root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
     Optional<Path> webConfig = root.path("web_config_file");
     Optional<SignerConfig> signer = root.object("signer").map(SignerConfig::read);
+    Optional<SignerDbConfig> signerDb = root.object("signer_db").map(SignerDbConfig::read);
+    // After signer_db: a backup's verify.scratch_url is checked against it.
+    List<BackupConfig> backups = BackupConfig.readAll(root, "backups", signerDb);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, signerDb, backups);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer);
+    return new ExporterConfig(file, address, webConfigFile, signer, signerDb, backups);
   }
 }
