@@ -86,11 +86,7 @@ public final class SignerPostgres implements AutoCloseable {
   }
 
   private void loadSigner() {
-    exec(signer, "postgres", "CREATE DATABASE " + SIGNER_DB);
-    exec(signer, SIGNER_DB, Fixtures.text("postgres/signer-schema.sql"));
-    exec(signer, SIGNER_DB, Fixtures.text("postgres/signer-data.sql"));
-    exec(signer, SIGNER_DB, Fixtures.text("postgres/exporter-role.sql"));
-    exec(signer, SIGNER_DB, "ALTER ROLE " + EXPORTER_USER + " PASSWORD '" + EXPORTER_PASSWORD.replace("'", "''") + "'");
+    createSignerDatabase(signer, SIGNER_DB, true);
     // Archive one WAL segment, so pg_stat_archiver has a last archived time.
     exec(signer, "postgres", "SELECT pg_switch_wal()");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -100,6 +96,24 @@ public final class SignerPostgres implements AutoCloseable {
       }
       sleep(50);
     }
+  }
+
+  /**
+   * A database like the signer's on {@code server}, readable by the exporter's user with the grants
+   * of docs/database.md; without rows when {@code withRows} is false.
+   */
+  public void createSignerDatabase(EmbeddedPostgres server, String name, boolean withRows) {
+    exec(server, "postgres", "CREATE DATABASE " + name);
+    exec(server, name, Fixtures.text("postgres/signer-schema.sql"));
+    if (withRows) {
+      exec(server, name, Fixtures.text("postgres/signer-data.sql"));
+    }
+    String grants = Fixtures.text("postgres/exporter-role.sql").replace("DATABASE signer", "DATABASE " + name);
+    if (queryLong(server, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + EXPORTER_USER + "'") > 0) {
+      grants = grants.replace("CREATE ROLE " + EXPORTER_USER + " LOGIN;", "");
+    }
+    exec(server, name, grants);
+    exec(server, name, "ALTER ROLE " + EXPORTER_USER + " PASSWORD '" + EXPORTER_PASSWORD.replace("'", "''") + "'");
   }
 
   public String signerUrl() {
