@@ -168,7 +168,7 @@ final class RestoreProcess {
   /** Keeps the first error line of the tool's stderr (and reads the rest, so the tool never blocks on a full pipe). */
   private static final class StderrExcerpt implements Runnable {
     private final InputStream in;
-    private final List<String> firstLines = new ArrayList<>();
+    private final List<String> firstLines = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile String error;
 
     StderrExcerpt(InputStream in) {
@@ -193,7 +193,10 @@ final class RestoreProcess {
     }
 
     Optional<String> excerpt() {
-      String e = error != null ? error : firstLines.isEmpty() ? null : String.join(" / ", firstLines);
+      String e;
+      synchronized (firstLines) {
+        e = error != null ? error : firstLines.isEmpty() ? null : String.join(" / ", firstLines);
+      }
       if (e == null) {
         return Optional.empty();
       }
