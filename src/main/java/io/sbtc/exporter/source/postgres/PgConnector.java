@@ -63,14 +63,15 @@ public final class PgConnector {
   /**
    * A small read-only pool. It connects lazily, so an exporter whose database is down still
    * starts, and it gives up on a connection before {@code timeout} so the poll can report why
-   * (refused, authentication) instead of a bare timeout.
+   * (refused, authentication) instead of a bare timeout. One statement may take half the poll's
+   * time: a query stuck behind a lock fails alone, and the others still fit in the poll.
    */
   public static HikariDataSource pool(String name, PgUrl url, Optional<Secret> password, Duration timeout) {
     HikariConfig c = new HikariConfig();
     c.setPoolName(name);
     c.setDriverClassName("org.postgresql.Driver");
     c.setJdbcUrl(url.jdbcUrl());
-    c.setDataSourceProperties(properties(url, password, timeout, true));
+    c.setDataSourceProperties(properties(url, password, timeout.dividedBy(2), true));
     c.setMaximumPoolSize(2);
     c.setMinimumIdle(0);
     c.setReadOnly(true);

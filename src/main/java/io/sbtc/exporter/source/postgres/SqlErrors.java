@@ -27,7 +27,8 @@ public final class SqlErrors {
       if (c instanceof SSLException) {
         return new SourceException(ErrorReason.TLS, what + " on " + where + " failed: TLS (" + c.getClass().getSimpleName() + ")");
       }
-      if (c instanceof SQLException s && s.getSQLState() != null && sql == null) {
+      // The innermost one: a pool wraps the driver's error and copies its state, but not its message.
+      if (c instanceof SQLException s && s.getSQLState() != null) {
         sql = s;
       }
     }

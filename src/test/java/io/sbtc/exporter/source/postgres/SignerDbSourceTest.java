@@ -139,6 +139,25 @@ class SignerDbSourceTest {
   }
 
   @Test
+  void aQueryStuckBehindALockTimesOutAloneAndTheOthersStillCount() throws SQLException {
+    pg.createSignerDatabase(pg.signer, "signer_locked", true);
+    // What a long migration does to the signer's tables: an exclusive lock held in an open transaction.
+    try (Connection lock = pg.signer.getDatabase("postgres", "signer_locked").getConnection()) {
+      lock.setAutoCommit(false);
+      try (Statement st = lock.createStatement()) {
+        st.execute("LOCK TABLE sbtc_signer.stacks_blocks IN ACCESS EXCLUSIVE MODE");
+      }
+      Scrape s = scrapeOnce(pg.signerUrl("signer_locked"));
+      lock.rollback();
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"signer_db\"}"));
+      assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"timeout\",source=\"signer_db\"}"));
+      assertFalse(s.has("sbtc_signer_db_stacks_block_height"));
+      assertEquals(901211.0, s.get("sbtc_signer_db_bitcoin_block_height"));
+      assertEquals(21.0, s.get("sbtc_signer_db_migrations"));
+    }
+  }
+
+  @Test
   void serverDownIsAConnectError() throws IOException {
     Scrape s = scrapeOnce("postgresql://sbtc_exporter@127.0.0.1:" + closedPort() + "/signer");
     assertEquals(0.0, s.get("sbtc_exporter_source_up{source=\"signer_db\"}"));
