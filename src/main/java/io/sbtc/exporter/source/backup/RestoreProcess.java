@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Runs pg_restore or psql against the scratch server. No shell: the command is an argument list.
@@ -42,8 +43,9 @@ final class RestoreProcess {
   private RestoreProcess() {}
 
   /** @return what the feeder saw, when there is a feeder */
+  /** @param started told about the process once it runs, so that it can be stopped from outside */
   static Optional<PlainSqlFilter.Result> run(List<String> command, PgUrl scratch, Optional<Secret> password, Path tempDir,
-      Deadline deadline, Feeder feeder) throws VerifyFailure {
+      Deadline deadline, Feeder feeder, Consumer<Process> started) throws VerifyFailure {
     Path passFile = null;
     try {
       passFile = password.isPresent() ? passFile(tempDir, password.get()) : null;
@@ -55,6 +57,7 @@ final class RestoreProcess {
       } catch (IOException e) {
         throw new VerifyFailure(FailureReason.TOOL_MISSING, "cannot run " + command.get(0) + " (" + e.getMessage() + ")");
       }
+      started.accept(process);
       return supervise(process, command.get(0), deadline, feeder);
     } catch (IOException e) {
       throw new VerifyFailure(FailureReason.INTERNAL, "cannot prepare the restore: " + e.getClass().getSimpleName());

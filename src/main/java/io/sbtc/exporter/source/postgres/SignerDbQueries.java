@@ -1,5 +1,7 @@
 package io.sbtc.exporter.source.postgres;
 
+import java.util.List;
+
 /**
  * The SQL the exporter runs against the signer's database (schema {@code sbtc_signer}, migrations
  * in {@code public.__sbtc_migrations}). Every query is answered from an index or a tiny table: the
@@ -66,5 +68,5 @@ public final class SignerDbQueries {
       FROM pg_catalog.pg_stat_archiver""";
 
   /** The statuses of the signer's {@code dkg_shares_status} enum (migration 0012). */
-  public static final java.util.List<String> DKG_STATUSES = java.util.List.of("unverified", "verified", "failed");
+  public static final List<String> DKG_STATUSES = List.of("unverified", "verified", "failed");
 }

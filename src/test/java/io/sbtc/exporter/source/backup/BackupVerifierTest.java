@@ -258,6 +258,23 @@ class BackupVerifierTest {
   }
 
   @Test
+  void stoppingTheExporterKillsTheRestoreAndDropsTheDatabase() throws Exception {
+    Path started = dir.resolve("started");
+    Path hanging = script("hanging-pg_restore", "touch \"" + started + "\"\nexec sleep 60\n");
+    ExporterConfig config = config(copy(custom, "signer-20260722.dump").getParent(), pg.signerUrl(), "pg_restore: \"" + hanging + "\"");
+    BackupVerifier verifier = new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC());
+    java.util.concurrent.CompletableFuture<VerifyOutcome> run = java.util.concurrent.CompletableFuture.supplyAsync(verifier::run);
+    while (!Files.exists(started)) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, pg.scratchDatabases().size(), "the run is restoring into its temporary database");
+    verifier.stop();
+    VerifyOutcome outcome = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(Optional.of(FailureReason.RESTORE_FAILED), outcome.failure(), outcome.message());
+    assertTrue(outcome.message().endsWith("exited with 137"), outcome.message()); // killed
+  }
+
+  @Test
   void passwordReachesTheToolOnlyThroughAPrivatePasswordFile() throws IOException {
     Path seen = dir.resolve("seen.txt");
     Path spy = script("spy-pg_restore", """

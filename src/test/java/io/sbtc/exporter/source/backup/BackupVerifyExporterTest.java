@@ -101,6 +101,7 @@ class BackupVerifyExporterTest {
       exporter.awaitScrape(s -> s.value(SUCCESS).orElse(0.0) == 1.0, ONE_INTERVAL_AND_A_RUN);
       assertTrue(exporter.scrape().lines("sbtc_backup_verify_failure_info").isEmpty());
     }
+    // Closing the exporter stops a run in progress and waits until its database is dropped.
     assertEquals(List.of(), pg.scratchDatabases());
   }
 
