@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
@@ -82,7 +83,7 @@ public final class BackupVerifier {
       checkNotStopping();
       Optional<byte[]> restoredKey = checkCopy(database, deadline);
       compareWithLive(restoredKey, deadline);
-      message = "restored " + file.path() + " (" + format.name().toLowerCase(java.util.Locale.ROOT) + ", " + file.size() + " bytes) and checked it";
+      message = "restored " + file.path() + " (" + format.name().toLowerCase(Locale.ROOT) + ", " + file.size() + " bytes) and checked it";
     } catch (VerifyFailure f) {
       failure = Optional.of(f.reason());
       message = f.getMessage();
