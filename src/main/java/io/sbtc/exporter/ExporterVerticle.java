@@ -56,7 +56,10 @@ public final class ExporterVerticle extends VerticleBase {
         .setMaxHeaderSize(8 * 1024)
         .setMaxInitialLineLength(4096)
         .setIdleTimeout(60)
-        .setCompressionSupported(false); // the scrape handler gzips itself when asked
+        .setCompressionSupported(false) // the scrape handler gzips itself when asked
+        // HTTP/1.1 only, as Prometheus scrapes: an h2c upgrade (which Java's HttpClient attempts by
+        // default) stalled bodies over 64 KiB until the idle timeout.
+        .setHttp2ClearTextEnabled(false);
     AtomicInteger connections = new AtomicInteger();
     return vertx.createHttpServer(options)
         .connectionHandler(conn -> {

@@ -1,5 +1,6 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.config.BackupConfig;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.config.VersionsConfig;
@@ -13,6 +14,9 @@ import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.derived.ChainLag;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
+import io.sbtc.exporter.source.backup.BackupSource;
+import io.sbtc.exporter.source.backup.BackupVerifySource;
+import io.sbtc.exporter.source.postgres.SignerDbSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
 import io.sbtc.exporter.source.stacks.StacksSource;
@@ -55,6 +59,15 @@ final class Sources {
         sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock))));
     config.versions().flatMap(VersionsConfig::releaseFeed).ifPresent(feed ->
         sources.add(new SourceSpec(ReleaseFeedSource.NAME, feed, () -> new ReleaseFeedSource(vertx, feed))));
+    config.signerDb().ifPresent(db -> sources.add(new SourceSpec(SignerDbSource.NAME, db, () -> new SignerDbSource(vertx, db))));
+    for (BackupConfig backup : config.backups()) {
+      sources.add(new SourceSpec(BackupSource.PREFIX + backup.name(), backup, () -> new BackupSource(vertx, backup)));
+      if (backup.verify().isPresent()) {
+        // The verification compares with the live database, so a signer_db change restarts it too.
+        sources.add(new SourceSpec(BackupVerifySource.PREFIX + backup.name(), List.of(backup, config.signerDb()),
+            () -> new BackupVerifySource(vertx, backup, config.signerDb())));
+      }
+    }
     return sources;
   }
 

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.sbtc.exporter.source.bitcoin.RpcReplies;
 import io.sbtc.exporter.testing.Fixtures;
+import io.sbtc.exporter.testing.PgTools;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
+import io.sbtc.exporter.testing.SignerPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +22,48 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** docs/metrics.md is the contract: it lists exactly the sbtc_ families a fully configured exporter emits. */
 class MetricsDocTest {
   @RegisterExtension
   static WireMockExtension upstream = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir
+  static Path dir;
+  /** A real signer database (with WAL archiving) and a scratch server, for signer_db and backup verification. */
+  static SignerPostgres pg;
+  /** Without the PostgreSQL client programs no verification can succeed (in CI they are required). */
+  static boolean pgTools;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      PgTools.requireAll("pg_dump", "pg_restore", "psql");
+    }
+    pgTools = PgTools.available("pg_dump", "pg_restore", "psql");
+    pg = SignerPostgres.start(dir.resolve("pg"));
+    Files.createDirectories(dir.resolve("good"));
+    if (pgTools) {
+      pg.dump(SignerPostgres.SIGNER_DB, "c", dir.resolve("good/signer-20260722.dump"));
+    } else {
+      Files.writeString(dir.resolve("good/signer-20260722.dump"), "not a dump: pg_dump is not installed");
+    }
+    // A verification that fails, so that sbtc_backup_verify_failure_info is emitted too.
+    Files.createDirectories(dir.resolve("broken"));
+    Files.writeString(dir.resolve("broken/signer-20260722.sql"), "CREATE TABLE cut_sh");
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
 
   /** Names in the first column of the tables, e.g. | `sbtc_bitcoin_blocks` | gauge | ... */
   static Set<String> documented() throws IOException {
@@ -71,7 +108,23 @@ class MetricsDocTest {
           release_feed:
             base_url: "%1$s"
             interval: 1h
-        """.formatted(base);
+        signer_db:
+          url: "%2$s"
+          password_file: "%3$s"
+        backups:
+          - name: signer-db
+            path: "%4$s/good"
+            verify:
+              scratch_url: "%5$s"
+              password_file: "%6$s"
+              settle_time: 100ms
+          - name: broken
+            path: "%4$s/broken"
+            verify:
+              scratch_url: "%5$s"
+              password_file: "%6$s"
+              settle_time: 100ms
+        """.formatted(base, pg.signerUrl(), pg.exporterPasswordFile(), dir, pg.scratchUrl(), pg.verifierPasswordFile());
   }
 
   static void stubAll() {
@@ -103,6 +156,9 @@ class MetricsDocTest {
       undocumented.removeAll(documented);
       Set<String> notEmitted = new TreeSet<>(documented);
       notEmitted.removeAll(emitted);
+      if (!pgTools) {
+        notEmitted.remove("sbtc_backup_verify_last_success_timestamp_seconds");
+      }
       assertEquals(Set.of(), undocumented, "emitted but missing from docs/metrics.md");
       assertEquals(Set.of(), notEmitted, "in docs/metrics.md but not emitted by a fully configured exporter");
     }

@@ -19,7 +19,9 @@ public record ExporterConfig(
     List<LogConfig> logs,
     Optional<BitcoinConfig> bitcoin,
     Optional<StacksConfig> stacks,
-    Optional<VersionsConfig> versions) {
+    Optional<VersionsConfig> versions,
+    Optional<SignerDbConfig> signerDb,
+    List<BackupConfig> backups) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -36,15 +38,18 @@ public record ExporterConfig(
     Optional<BitcoinConfig> bitcoin = root.object("bitcoin").map(BitcoinConfig::read);
     Optional<StacksConfig> stacks = root.object("stacks").map(StacksConfig::read);
     Optional<VersionsConfig> versions = root.object("versions").map(VersionsConfig::read);
+    Optional<SignerDbConfig> signerDb = root.object("signer_db").map(SignerDbConfig::read);
+    // After signer_db: a backup's verify.scratch_url is checked against it.
+    List<BackupConfig> backups = BackupConfig.readAll(root, "backups", signerDb);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
   }
 }

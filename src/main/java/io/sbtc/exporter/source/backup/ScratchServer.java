@@ -1,0 +1,130 @@
+package io.sbtc.exporter.source.backup;
+
+import io.sbtc.exporter.config.BackupVerifyConfig;
+import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.postgres.PgConnector;
+import io.sbtc.exporter.source.postgres.SqlErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The scratch server: creates the temporary database a backup is restored into and drops it again.
+ * Every database it creates is named {@code sbtc_verify_<backup>_<hash>_<time>_<random>}, and it
+ * only ever drops databases with its own backup's prefix: leftovers of a run that was killed are
+ * removed by the next run.
+ */
+final class ScratchServer {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+  /** Enough for CREATE/DROP DATABASE; the restore itself is bounded by the verify timeout. */
+  private static final Duration DDL_TIMEOUT = Duration.ofMinutes(2);
+
+  private final BackupVerifyConfig config;
+  private final String prefix;
+  private final Pattern ours;
+  private final String where;
+
+  ScratchServer(BackupVerifyConfig config, String backupName) {
+    this.config = config;
+    String slug = backupName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    slug = slug.length() > 16 ? slug.substring(0, 16) : slug;
+    // Two names with the same slug ("signer-db", "signer_db") still get distinct prefixes.
+    CRC32 crc = new CRC32();
+    crc.update(backupName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    this.prefix = "sbtc_verify_" + slug + "_" + String.format("%04x", crc.getValue() & 0xffff) + "_";
+    this.ours = Pattern.compile(Pattern.quote(prefix) + "\\d{14}_[0-9a-f]{8}");
+    this.where = config.scratchUrl().where();
+  }
+
+  String where() {
+    return where;
+  }
+
+  /** Removes leftovers of earlier runs, then creates a new empty database and returns its name. */
+  String create(Instant now, Deadline deadline) throws VerifyFailure {
+    String name = prefix + STAMP.format(now) + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+    try (Connection c = connect(config.scratchUrl().database(), deadline); Statement st = c.createStatement()) {
+      for (String leftover : leftovers(c)) {
+        drop(c, leftover);
+      }
+      // template0: a restore needs an empty database, whatever was added to template1 on this server.
+      st.execute("CREATE DATABASE " + quote(name) + " TEMPLATE template0");
+      return name;
+    } catch (SQLException e) {
+      SourceException cause = SqlErrors.classify(e, where, "create a temporary database");
+      throw new VerifyFailure(FailureReason.SCRATCH_UNAVAILABLE, cause.getMessage(), cause);
+    }
+  }
+
+  /** Drops {@code name}; on failure returns the error (the next run removes the leftover). */
+  Optional<SourceException> dropQuietly(String name) {
+    try (Connection c = connect(config.scratchUrl().database(), Deadline.after(DDL_TIMEOUT))) {
+      drop(c, name);
+      return Optional.empty();
+    } catch (SQLException e) {
+      return Optional.of(SqlErrors.classify(e, where, "drop temporary database " + name));
+    }
+  }
+
+  /** A connection to the temporary database, as the verifier's user, for the checks. */
+  Connection connect(String database, Deadline deadline) throws SQLException {
+    return PgConnector.open(config.scratchUrl(), database, config.password(), deadline.remainingAtMost(DDL_TIMEOUT), false);
+  }
+
+  /** Databases this verifier created; a name is only ever dropped when it matches exactly. */
+  boolean isOurs(String database) {
+    return ours.matcher(database).matches();
+  }
+
+  private List<String> leftovers(Connection c) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement("SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE ?")) {
+      st.setString(1, prefix.replace("_", "\\_") + "%");
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (isOurs(rs.getString(1))) {
+            names.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  private void drop(Connection c, String name) throws SQLException {
+    if (!isOurs(name)) {
+      throw new IllegalArgumentException("refusing to drop a database this verifier did not create: " + name);
+    }
+    try (Statement st = c.createStatement()) {
+      if (c.getMetaData().getDatabaseMajorVersion() >= 13) {
+        // FORCE ends sessions a killed pg_restore may have left behind.
+        st.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+      } else {
+        try (PreparedStatement kill = c.prepareStatement(
+            "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = ?")) {
+          kill.setString(1, name);
+          kill.execute();
+        }
+        st.execute("DROP DATABASE IF EXISTS " + quote(name));
+      }
+    }
+  }
+
+  /** Names are built from [a-z0-9_] only, so quoting is for form; it is kept anyway. */
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,203 @@
+package io.sbtc.exporter.source.postgres;
+
+import static io.sbtc.exporter.source.postgres.SignerDbQueries.*;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.source.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code signer_db}: what the signer has stored (chain heights, DKG shares, migrations) and whether
+ * the server archives its WAL. Read-only at the server, on a worker thread; each query fails on
+ * its own, so a missing table costs one family, not the poll.
+ */
+public final class SignerDbSource implements Source {
+  public static final String NAME = "signer_db";
+
+  private final Vertx vertx;
+  private final SignerDbConfig config;
+  private final HikariDataSource pool;
+  private final String where;
+
+  public SignerDbSource(Vertx vertx, SignerDbConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = PgConnector.pool("sbtc-signer-db", config.url(), config.password(), config.schedule().timeout());
+    this.where = config.url().where();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Duration interval() {
+    return config.schedule().interval();
+  }
+
+  @Override
+  public Duration timeout() {
+    return config.schedule().timeout();
+  }
+
+  @Override
+  public Future<SourceSnapshot> poll() {
+    return vertx.executeBlocking(this::read, false);
+  }
+
+  private SourceSnapshot read() {
+    long deadline = System.nanoTime() + timeout().toNanos();
+    try (Connection c = pool.getConnection()) {
+      Reader r = new Reader(c, deadline);
+      Metrics m = new Metrics();
+      r.query("server_version", SERVER_VERSION, rs -> m.info("sbtc_postgres",
+          "Always 1; the version of the PostgreSQL server that holds the signer's database.",
+          Labels.of("server_version", rs.getString(1))));
+      r.query("migrations", MIGRATIONS, rs -> m.gauge("sbtc_signer_db_migrations",
+          "Migrations the signer has applied to its database (rows of public.__sbtc_migrations).", rs.getLong(1)));
+      Boolean canonical = r.value("has_is_canonical", HAS_IS_CANONICAL, rs -> rs.getBoolean(1));
+      if (canonical != null) {
+        r.query("bitcoin_block_height", canonical ? BITCOIN_HEIGHT_CANONICAL : BITCOIN_HEIGHT, rs -> height(m, rs,
+            "sbtc_signer_db_bitcoin_block_height",
+            "Height of the highest Bitcoin block the signer stored as canonical (the highest stored block before migration 0022)."));
+      }
+      r.query("stacks_block_height", STACKS_HEIGHT, rs -> height(m, rs, "sbtc_signer_db_stacks_block_height",
+          "Height of the highest Stacks block the signer stored, anchored to its recent Bitcoin blocks."));
+      r.all("dkg_shares", DKG_SHARES_BY_STATUS, rs -> m.add(dkgShares(rs)));
+      r.query("dkg_latest_verified", DKG_LATEST_VERIFIED_TIME, rs -> m.gauge("sbtc_signer_dkg_latest_verified_timestamp_seconds",
+          "Unix time when the signer stored its latest DKG shares that are now verified; absent when none is verified.",
+          rs.getDouble(1)));
+      r.query("wal_archiver", ARCHIVER, rs -> archiver(m, rs));
+      if (r.succeeded == 0) {
+        throw r.errors.get(0);
+      }
+      return new SourceSnapshot(m.build(), r.errors);
+    } catch (SQLException e) {
+      throw SqlErrors.classify(e, where, "connect");
+    }
+  }
+
+  private static void height(Metrics m, ResultSet rs, String name, String help) throws SQLException {
+    long h = rs.getLong(1);
+    if (!rs.wasNull()) {
+      m.gauge(name, help, h);
+    }
+  }
+
+  private static GaugeSnapshot dkgShares(ResultSet rs) throws SQLException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    DKG_STATUSES.forEach(s -> counts.put(s, 0L));
+    while (rs.next()) {
+      counts.put(rs.getString(1), rs.getLong(2));
+    }
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name("sbtc_signer_dkg_shares")
+        .help("DKG shares the signer has stored, by status (unverified, verified, failed); every status is present, 0 when it has none.");
+    counts.forEach((status, n) -> b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+        .labels(Labels.of("status", status)).value(n).build()));
+    return b.build();
+  }
+
+  private static void archiver(Metrics m, ResultSet rs) throws SQLException {
+    if ("off".equals(rs.getString(1))) {
+      return;
+    }
+    m.add(CounterSnapshot.builder().name("sbtc_postgres_wal_archive_failures_total")
+        .help("Failed attempts to archive a WAL file (pg_stat_archiver.failed_count); present only when archive_mode is on.")
+        .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(rs.getLong(2)).build())
+        .build());
+    double last = rs.getDouble(3);
+    if (!rs.wasNull()) {
+      m.gauge("sbtc_postgres_wal_last_archived_timestamp_seconds",
+          "Unix time when the server last archived a WAL file successfully; absent when archive_mode is off or nothing was archived yet.",
+          last);
+    }
+  }
+
+  /** Runs each query on its own: a failure becomes a partial error and the others still count. */
+  private final class Reader {
+    private final Connection connection;
+    private final long deadline;
+    private final List<SourceException> errors = new ArrayList<>();
+    private int succeeded;
+
+    Reader(Connection connection, long deadline) {
+      this.connection = connection;
+      this.deadline = deadline;
+    }
+
+    interface Row {
+      void read(ResultSet rs) throws SQLException;
+    }
+
+    interface Value<T> {
+      T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Calls {@code row} with the first row, if there is one. */
+    void query(String what, String sql, Row row) {
+      value(what, sql, rs -> {
+        row.read(rs);
+        return Boolean.TRUE;
+      });
+    }
+
+    /** The first row's value, or null when there is no row or the query failed. */
+    <T> T value(String what, String sql, Value<T> value) {
+      return run(what, sql, rs -> rs.next() ? value.read(rs) : null);
+    }
+
+    /** Calls {@code rows} with the result set before its first row. */
+    void all(String what, String sql, Row rows) {
+      run(what, sql, rs -> {
+        rows.read(rs);
+        return Boolean.TRUE;
+      });
+    }
+
+    private <T> T run(String what, String sql, Value<T> value) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        errors.add(new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
+        return null;
+      }
+      try (PreparedStatement st = connection.prepareStatement(sql)) {
+        st.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()));
+        try (ResultSet rs = st.executeQuery()) {
+          T result = value.read(rs);
+          succeeded++;
+          return result;
+        }
+      } catch (SQLException e) {
+        errors.add(SqlErrors.classify(e, where, "query " + what));
+        return null;
+      }
+    }
+  }
+
+  @Override
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      pool.close();
+      return null;
+    }, false);
+  }
+}
