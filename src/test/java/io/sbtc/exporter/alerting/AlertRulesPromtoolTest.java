@@ -2,6 +2,7 @@ package io.sbtc.exporter.alerting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.testing.ExternalTool;
 import io.sbtc.exporter.testing.ExternalTool.Result;
@@ -9,9 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,5 +48,31 @@ class AlertRulesPromtoolTest {
     Path promtool = ExternalTool.require("promtool");
     Result r = ExternalTool.run(List.of(promtool.toString(), "test", "rules", testFile.toString()), TIMEOUT);
     assertEquals(0, r.exitCode(), r.output());
+  }
+
+  /** The relay prefix recipe in docs/alerts.md, run on copies: the renamed rules must pass the renamed tests. */
+  @Test
+  void theRelayPrefixRecipeKeepsTheRulesWorking(@TempDir Path tmp) throws IOException {
+    Path promtool = ExternalTool.require("promtool");
+    Path sed = ExternalTool.require("sed");
+    Path alerts = Files.createDirectories(tmp.resolve("alerts/tests"));
+    Path rules = Files.copy(RuleFile.PATH, tmp.resolve("alerts/sbtc-signer.rules.yml"));
+    List<Path> tests = new ArrayList<>();
+    for (Path t : testFiles().toList()) {
+      tests.add(Files.copy(t, alerts.resolve(t.getFileName())));
+    }
+    List<String> command = new ArrayList<>(List.of(sed.toString(), "-E", "-i", AlertRulesContractTest.relayPrefixSedScript(), rules.toString()));
+    tests.forEach(t -> command.add(t.toString()));
+    Result renamed = ExternalTool.run(command, TIMEOUT);
+    assertEquals(0, renamed.exitCode(), renamed.output());
+
+    Set<String> left = new TreeSet<>();
+    RuleFile.load(rules).alerts().forEach(a -> PromQlNames.metricNames(a.expr()).stream().filter(KnownMetrics::isRelayed).forEach(left::add));
+    assertEquals(Set.of(), left, "relayed names the recipe did not prefix");
+    assertTrue(Files.readString(rules).contains("signer_relay_peers_connected{app=\"signer\"}"), "the recipe prefixes names");
+    for (Path t : tests) {
+      Result r = ExternalTool.run(List.of(promtool.toString(), "test", "rules", t.toString()), TIMEOUT);
+      assertEquals(0, r.exitCode(), t.getFileName() + " after the rename:\n" + r.output());
+    }
   }
 }
