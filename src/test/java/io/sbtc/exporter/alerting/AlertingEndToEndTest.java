@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,7 +67,7 @@ class AlertingEndToEndTest {
           metrics_url: "%1$s/metrics"
           info_url: "%1$s/info"
           interval: 1s
-          timeout: 500ms
+          timeout: 900ms
         """.formatted(signer.baseUrl());
     try (RunningExporter exporter = RunningExporter.start(exporterConfig).awaitReady();
         WebhookReceiver webhook = new WebhookReceiver()) {
@@ -117,18 +118,21 @@ class AlertingEndToEndTest {
         // Healthy: the signer is scraped through the exporter (an alert on its relayed metrics proves it).
         webhook.await(alert("firing", "SbtcSignerNoBlocksObserved", Map.of("blockchain", "stacks")), WAIT, logs);
 
+        // Only alerts that start after the break count: a slow poll before it must not pass the test.
+        Instant broken = Instant.now();
         signer.stubFor(get("/metrics").willReturn(aResponse().withStatus(500).withBody("internal error")));
-        JsonNode down = webhook.await(alert("firing", "SbtcSignerMetricsDown", Map.of()), WAIT, logs);
+        JsonNode down = webhook.await(alert("firing", "SbtcSignerMetricsDown", Map.of()).and(startedAfter(broken)), WAIT, logs);
         assertEquals(Map.of("alertname", "SbtcSignerMetricsDown", "severity", "critical", "source", "signer_metrics",
             "job", "sbtc-signer-exporter", "instance", INSTANCE), labels(down));
         assertEquals("Signer metrics endpoint behind " + INSTANCE + " is down", down.path("annotations").path("summary").asText());
         assertEquals(AlertRulesContractTest.RUNBOOK_BASE + "sbtcsignermetricsdown", down.path("annotations").path("runbook_url").asText());
         // After 3 failed intervals the generic source alert follows, naming the source.
-        webhook.await(alert("firing", "SbtcSourceDown", Map.of("source", "signer_metrics", "severity", "warning")), WAIT, logs);
+        JsonNode sourceDown = webhook.await(alert("firing", "SbtcSourceDown", Map.of("source", "signer_metrics", "severity", "warning"))
+            .and(startedAfter(broken)), WAIT, logs);
 
         healthySigner();
-        webhook.await(alert("resolved", "SbtcSignerMetricsDown", Map.of("source", "signer_metrics", "instance", INSTANCE)), WAIT, logs);
-        webhook.await(alert("resolved", "SbtcSourceDown", Map.of("source", "signer_metrics")), WAIT, logs);
+        webhook.await(alert("resolved", "SbtcSignerMetricsDown", Map.of("source", "signer_metrics", "instance", INSTANCE)).and(same(down)), WAIT, logs);
+        webhook.await(alert("resolved", "SbtcSourceDown", Map.of("source", "signer_metrics")).and(same(sourceDown)), WAIT, logs);
       }
     }
   }
@@ -136,6 +140,16 @@ class AlertingEndToEndTest {
   static Predicate<JsonNode> alert(String status, String name, Map<String, String> labels) {
     return a -> a.path("status").asText().equals(status) && a.path("labels").path("alertname").asText().equals(name)
         && labels.entrySet().stream().allMatch(e -> a.path("labels").path(e.getKey()).asText().equals(e.getValue()));
+  }
+
+  static Predicate<JsonNode> startedAfter(Instant t) {
+    return a -> !Instant.parse(a.path("startsAt").asText()).isBefore(t);
+  }
+
+  /** The same alert instance: same labels (fingerprint) and the same start. */
+  static Predicate<JsonNode> same(JsonNode firing) {
+    return a -> a.path("fingerprint").asText().equals(firing.path("fingerprint").asText())
+        && a.path("startsAt").asText().equals(firing.path("startsAt").asText());
   }
 
   static Map<String, String> labels(JsonNode alert) {
