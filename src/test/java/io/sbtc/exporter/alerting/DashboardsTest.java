@@ -112,6 +112,34 @@ class DashboardsTest {
     assertEquals(List.of(), problems);
   }
 
+  /** Overlapping panels render on top of each other in Grafana, hiding one of them. */
+  @Test
+  void panelsFitTheGridWithoutOverlapping() {
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      List<JsonNode> panels = d.json().path("panels").findParents("gridPos").stream().filter(p -> p.has("type")).toList();
+      for (int i = 0; i < panels.size(); i++) {
+        JsonNode a = panels.get(i).path("gridPos");
+        if (a.path("x").asInt() + a.path("w").asInt() > 24 || a.path("h").asInt() < 1) {
+          problems.add(d.path().getFileName() + ": \"" + panels.get(i).path("title").asText() + "\" does not fit the 24-column grid");
+        }
+        for (JsonNode other : panels.subList(i + 1, panels.size())) {
+          JsonNode b = other.path("gridPos");
+          if (overlap(a, b, "x", "w") && overlap(a, b, "y", "h")) {
+            problems.add(d.path().getFileName() + ": \"" + panels.get(i).path("title").asText() + "\" overlaps \""
+                + other.path("title").asText() + "\"");
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  static boolean overlap(JsonNode a, JsonNode b, String start, String length) {
+    return a.path(start).asInt() < b.path(start).asInt() + b.path(length).asInt()
+        && b.path(start).asInt() < a.path(start).asInt() + a.path(length).asInt();
+  }
+
   /** rate() over $__rate_interval never misses samples whatever the zoom; increase() may also span the range. */
   @Test
   void ratesUseRateIntervalAndEverySelectorFiltersJobAndInstance() {

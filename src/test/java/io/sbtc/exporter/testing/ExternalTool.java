@@ -32,7 +32,7 @@ public final class ExternalTool {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = String.join(" or ", names) + " is not on the PATH (Debian/Ubuntu: apt-get install prometheus prometheus-alertmanager)";
+    String message = String.join(" or ", names) + " is not on the PATH (.ci/run installs what the tests need)";
     if ("true".equals(System.getenv("CI"))) {
       fail(message + "; CI=true, so this test must not be skipped");
     }
