@@ -1,0 +1,160 @@
+package io.sbtc.exporter.alerting;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.ChildProcess;
+import io.sbtc.exporter.testing.ExternalTool;
+import io.sbtc.exporter.testing.Fixtures;
+import io.sbtc.exporter.testing.RunningExporter;
+import io.sbtc.exporter.testing.WebhookReceiver;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole alerting path with real parts: WireMock as the signer, the exporter, Debian's Prometheus
+ * loading the bundled rules (with `for:` shortened), Alertmanager, and a webhook. A broken signer
+ * metrics endpoint must page with the right labels, and resolve when it is healed.
+ */
+class AlertingEndToEndTest {
+  static final Duration WAIT = Duration.ofSeconds(40);
+  static final String INSTANCE = "signer-e2e";
+
+  @RegisterExtension
+  static WireMockExtension signer = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir
+  Path tmp;
+
+  void healthySigner() {
+    signer.stubFor(get("/metrics").willReturn(aResponse().withHeader("Content-Type", "text/plain")
+        .withBody(Fixtures.text("signer/metrics.prom"))));
+    signer.stubFor(get("/info").willReturn(aResponse().withHeader("Content-Type", "application/json")
+        .withBody(Fixtures.text("signer/info.json"))));
+  }
+
+  /** The bundled rules with every `for:` at 0s, so that the test does not wait minutes. */
+  static String rulesWithoutFor() throws IOException {
+    String rules = Files.readString(RuleFile.PATH);
+    String shortened = rules.replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 0s");
+    assertEquals(RuleFile.load().alerts().size(), shortened.split("for: 0s", -1).length - 1, "every alert's for: was shortened");
+    return shortened;
+  }
+
+  @Test
+  void brokenSignerMetricsEndpointPagesAndResolves() throws IOException {
+    Path prometheusBin = ExternalTool.require("prometheus");
+    Path alertmanagerBin = ExternalTool.require("prometheus-alertmanager", "alertmanager");
+    healthySigner();
+    String exporterConfig = """
+        signer:
+          metrics_url: "%1$s/metrics"
+          info_url: "%1$s/info"
+          interval: 1s
+          timeout: 900ms
+        """.formatted(signer.baseUrl());
+    try (RunningExporter exporter = RunningExporter.start(exporterConfig).awaitReady();
+        WebhookReceiver webhook = new WebhookReceiver()) {
+      int amPort = ChildProcess.freePort();
+      Files.writeString(tmp.resolve("alertmanager.yml"), """
+          route:
+            receiver: webhook
+            group_by: [alertname, source]
+            group_wait: 1s
+            group_interval: 1s
+            repeat_interval: 1h
+          receivers:
+            - name: webhook
+              webhook_configs:
+                - url: %s
+                  send_resolved: true
+          """.formatted(webhook.url()));
+      int promPort = ChildProcess.freePort();
+      Files.writeString(tmp.resolve("rules.yml"), rulesWithoutFor());
+      Files.writeString(tmp.resolve("prometheus.yml"), """
+          global:
+            scrape_interval: 1s
+            scrape_timeout: 1s
+            evaluation_interval: 1s
+          rule_files: [rules.yml]
+          alerting:
+            alertmanagers:
+              - static_configs:
+                  - targets: ["127.0.0.1:%d"]
+          scrape_configs:
+            - job_name: sbtc-signer-exporter
+              static_configs:
+                - targets: ["%s"]
+                  labels:
+                    instance: %s
+          """.formatted(amPort, exporter.uri("/").getAuthority(), INSTANCE));
+
+      try (ChildProcess alertmanager = ChildProcess.start("alertmanager", List.of(alertmanagerBin.toString(),
+              "--config.file=" + tmp.resolve("alertmanager.yml"), "--storage.path=" + tmp.resolve("am-data"),
+              "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="), tmp.resolve("alertmanager.log"));
+          ChildProcess prometheus = ChildProcess.start("prometheus", List.of(prometheusBin.toString(),
+              "--config.file=" + tmp.resolve("prometheus.yml"), "--storage.tsdb.path=" + tmp.resolve("prom-data"),
+              "--web.listen-address=127.0.0.1:" + promPort, "--rules.alert.resend-delay=1s"), tmp.resolve("prometheus.log"))) {
+        alertmanager.awaitOk(URI.create("http://127.0.0.1:" + amPort + "/-/ready"), WAIT);
+        prometheus.awaitOk(URI.create("http://127.0.0.1:" + promPort + "/-/ready"), WAIT);
+        Supplier<String> logs = () -> prometheus.logTail() + "\n" + alertmanager.logTail();
+
+        // Healthy: the signer is scraped through the exporter (an alert on its relayed metrics proves it).
+        webhook.await(alert("firing", "SbtcSignerNoBlocksObserved", Map.of("blockchain", "stacks")), WAIT, logs);
+
+        // Only alerts that start after the break count: a slow poll before it must not pass the test.
+        Instant broken = Instant.now();
+        signer.stubFor(get("/metrics").willReturn(aResponse().withStatus(500).withBody("internal error")));
+        JsonNode down = webhook.await(alert("firing", "SbtcSignerMetricsDown", Map.of()).and(startedAfter(broken)), WAIT, logs);
+        assertEquals(Map.of("alertname", "SbtcSignerMetricsDown", "severity", "critical", "source", "signer_metrics",
+            "job", "sbtc-signer-exporter", "instance", INSTANCE), labels(down));
+        assertEquals("Signer metrics endpoint behind " + INSTANCE + " is down", down.path("annotations").path("summary").asText());
+        assertEquals(AlertRulesContractTest.RUNBOOK_BASE + "sbtcsignermetricsdown", down.path("annotations").path("runbook_url").asText());
+        // After 3 failed intervals the generic source alert follows, naming the source.
+        JsonNode sourceDown = webhook.await(alert("firing", "SbtcSourceDown", Map.of("source", "signer_metrics", "severity", "warning"))
+            .and(startedAfter(broken)), WAIT, logs);
+
+        healthySigner();
+        webhook.await(alert("resolved", "SbtcSignerMetricsDown", Map.of("source", "signer_metrics", "instance", INSTANCE)).and(same(down)), WAIT, logs);
+        webhook.await(alert("resolved", "SbtcSourceDown", Map.of("source", "signer_metrics")).and(same(sourceDown)), WAIT, logs);
+      }
+    }
+  }
+
+  static Predicate<JsonNode> alert(String status, String name, Map<String, String> labels) {
+    return a -> a.path("status").asText().equals(status) && a.path("labels").path("alertname").asText().equals(name)
+        && labels.entrySet().stream().allMatch(e -> a.path("labels").path(e.getKey()).asText().equals(e.getValue()));
+  }
+
+  static Predicate<JsonNode> startedAfter(Instant t) {
+    return a -> !Instant.parse(a.path("startsAt").asText()).isBefore(t);
+  }
+
+  /** The same alert instance: same labels (fingerprint) and the same start. */
+  static Predicate<JsonNode> same(JsonNode firing) {
+    return a -> a.path("fingerprint").asText().equals(firing.path("fingerprint").asText())
+        && a.path("startsAt").asText().equals(firing.path("startsAt").asText());
+  }
+
+  static Map<String, String> labels(JsonNode alert) {
+    Map<String, String> out = new TreeMap<>();
+    alert.path("labels").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+}

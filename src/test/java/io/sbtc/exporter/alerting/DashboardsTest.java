@@ -1,0 +1,240 @@
+package io.sbtc.exporter.alerting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sbtc.exporter.alerting.Dashboards.Dashboard;
+import io.sbtc.exporter.testing.ExternalTool;
+import io.sbtc.exporter.testing.ExternalTool.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Grafana dashboards: shape, PromQL checked by the real promtool, and only metrics that exist. */
+class DashboardsTest {
+  static final Pattern RANGE_FUNCTION = Pattern.compile("\\b(rate|irate|increase)\\s*\\(");
+  static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+
+  final List<Dashboard> dashboards = Dashboards.all();
+
+  @Test
+  void theOverviewAndTheDetailDashboardsAreThere() {
+    Set<String> uids = new TreeSet<>();
+    dashboards.forEach(d -> uids.add(d.json().path("uid").asText()));
+    assertEquals(Set.of("sbtc-signer-overview", "sbtc-signer-nodes", "sbtc-signer-signing"), uids);
+    for (Dashboard d : dashboards) {
+      assertEquals(d.path().getFileName().toString(), d.json().path("uid").asText() + ".json", "file name is the uid");
+    }
+  }
+
+  /** One page answers "is my signer healthy": every area of the setup has a panel on it. */
+  @Test
+  void theOverviewCoversEveryPartOfTheSetup() {
+    Dashboard overview = dashboards.stream().filter(d -> d.json().path("uid").asText().equals("sbtc-signer-overview")).findFirst().orElseThrow();
+    Set<String> used = new TreeSet<>();
+    overview.expressions().forEach(e -> used.addAll(PromQlNames.metricNames(Dashboards.substituted(e))));
+    for (String needed : List.of("up", "ALERTS", "sbtc_exporter_source_up", "sbtc_signer_bitcoin_lag_blocks",
+        "sbtc_signer_stacks_lag_blocks", "sbtc_bitcoin_blocks", "sbtc_stacks_tip_height", "peers_connected",
+        "sbtc_bitcoin_peers", "sbtc_stacks_peers", "sign_requests_total", "blocks_observed_total",
+        "signing_rounds_completed_total", "sbtc_signer_aggregate_key_matches_contract", "sbtc_backup_last_timestamp_seconds",
+        "sbtc_backup_verify_success", "sbtc_logs_oldest_entry_timestamp_seconds", "sbtc_logs_last_write_timestamp_seconds",
+        "sbtc_postgres_wal_last_archived_timestamp_seconds", "sbtc_exporter_source_errors_total")) {
+      assertTrue(used.contains(needed), "the overview shows nothing of " + needed);
+    }
+  }
+
+  @Test
+  void everyDashboardPicksItsDatasourceJobAndInstanceThroughVariables() throws IOException {
+    for (Dashboard d : dashboards) {
+      String raw = Files.readString(d.path());
+      assertFalse(raw.contains("__inputs") || raw.contains("${DS_"), d.path() + ": use the datasource variable, not __inputs");
+      List<String> names = new ArrayList<>();
+      for (JsonNode v : d.json().path("templating").path("list")) {
+        names.add(v.path("name").asText());
+        if (v.path("type").asText().equals("query")) {
+          assertEquals("${datasource}", v.path("datasource").path("uid").asText(), d.path() + ": variable " + v.path("name"));
+        }
+      }
+      assertEquals(List.of("datasource", "job", "instance"), names, d.path() + ": variables");
+      JsonNode ds = d.json().path("templating").path("list").path(0);
+      assertEquals("datasource", ds.path("type").asText());
+      assertEquals("prometheus", ds.path("query").asText());
+    }
+  }
+
+  @Test
+  void everyPanelHasADescriptionAUnitAndQueriesTheDatasourceVariable() {
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      Set<Integer> ids = new HashSet<>();
+      for (JsonNode p : d.panels()) {
+        String where = d.path().getFileName() + ": panel \"" + p.path("title").asText() + "\"";
+        if (!ids.add(p.path("id").asInt())) {
+          problems.add(where + ": duplicate id " + p.path("id"));
+        }
+        if (p.path("type").asText().equals("row")) {
+          continue;
+        }
+        if (p.path("description").asText().isBlank()) {
+          problems.add(where + ": no description");
+        }
+        if (p.path("fieldConfig").path("defaults").path("unit").asText().isBlank()) {
+          problems.add(where + ": no unit");
+        }
+        if (!p.path("datasource").path("uid").asText().equals("${datasource}")) {
+          problems.add(where + ": datasource is not ${datasource}");
+        }
+        if (p.path("targets").isEmpty()) {
+          problems.add(where + ": no query");
+        }
+        for (JsonNode target : p.path("targets")) {
+          if (!target.path("datasource").path("uid").asText().equals("${datasource}")) {
+            problems.add(where + ": query " + target.path("refId").asText() + " has another datasource");
+          }
+          if (target.path("expr").asText().isBlank()) {
+            problems.add(where + ": query " + target.path("refId").asText() + " is empty");
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  /** Overlapping panels render on top of each other in Grafana, hiding one of them. */
+  @Test
+  void panelsFitTheGridWithoutOverlapping() {
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      List<JsonNode> panels = d.json().path("panels").findParents("gridPos").stream().filter(p -> p.has("type")).toList();
+      for (int i = 0; i < panels.size(); i++) {
+        JsonNode a = panels.get(i).path("gridPos");
+        if (a.path("x").asInt() + a.path("w").asInt() > 24 || a.path("h").asInt() < 1) {
+          problems.add(d.path().getFileName() + ": \"" + panels.get(i).path("title").asText() + "\" does not fit the 24-column grid");
+        }
+        for (JsonNode other : panels.subList(i + 1, panels.size())) {
+          JsonNode b = other.path("gridPos");
+          if (overlap(a, b, "x", "w") && overlap(a, b, "y", "h")) {
+            problems.add(d.path().getFileName() + ": \"" + panels.get(i).path("title").asText() + "\" overlaps \""
+                + other.path("title").asText() + "\"");
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  static boolean overlap(JsonNode a, JsonNode b, String start, String length) {
+    return a.path(start).asInt() < b.path(start).asInt() + b.path(length).asInt()
+        && b.path(start).asInt() < a.path(start).asInt() + a.path(length).asInt();
+  }
+
+  /** rate() over $__rate_interval never misses samples whatever the zoom; increase() may also span the range. */
+  @Test
+  void ratesUseRateIntervalAndEverySelectorFiltersJobAndInstance() {
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      for (JsonNode p : d.panels()) {
+        for (JsonNode target : p.path("targets")) {
+          String expr = target.path("expr").asText();
+          String where = d.path().getFileName() + ": \"" + p.path("title").asText() + "\" " + target.path("refId").asText();
+          Matcher f = RANGE_FUNCTION.matcher(expr);
+          while (f.find()) {
+            String range = rangeOf(expr, f.end());
+            boolean ok = range.equals("$__rate_interval") || (f.group(1).equals("increase") && range.equals("$__range"));
+            if (!ok) {
+              problems.add(where + ": " + f.group(1) + "() over [" + range + "]");
+            }
+          }
+          Set<String> filtered = new HashSet<>();
+          Matcher s = SELECTOR.matcher(expr);
+          while (s.find()) {
+            if (s.group(2).contains("instance=~\"$instance")) {
+              filtered.add(s.group(1));
+            }
+          }
+          for (String name : PromQlNames.metricNames(Dashboards.substituted(expr))) {
+            if (!filtered.contains(name)) {
+              problems.add(where + ": " + name + " is not filtered by instance=~\"$instance\"");
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void everyExpressionPassesPromtool(@TempDir Path tmp) throws IOException {
+    Path promtool = ExternalTool.require("promtool");
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard-expressions\n    rules:\n");
+    int n = 0;
+    for (Dashboard d : dashboards) {
+      for (String expr : d.expressions()) {
+        rules.append("      - record: dashboard_check:expr_").append(n++).append("\n        expr: ")
+            .append(RuleFile.YAML.writeValueAsString(Dashboards.substituted(expr)).replaceFirst("^---\\s*", "").strip().replace("\n", "\n          "))
+            .append("\n");
+      }
+    }
+    Path file = tmp.resolve("dashboards.rules.yml");
+    Files.writeString(file, rules);
+    Result r = ExternalTool.run(List.of(promtool.toString(), "check", "rules", file.toString()), Duration.ofSeconds(60));
+    assertEquals(0, r.exitCode(), r.output() + "\n" + rules);
+    assertTrue(r.output().contains("SUCCESS: " + n + " rules found"), r.output());
+  }
+
+  @Test
+  void everyMetricAPanelUsesIsEmittedOrRelayed() {
+    Set<String> recording = RuleFile.load().recordingRules().keySet();
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      for (String expr : d.expressions()) {
+        for (String name : PromQlNames.metricNames(Dashboards.substituted(expr))) {
+          String problem = KnownMetrics.problem(name, recording);
+          if (!problem.isEmpty()) {
+            problems.add(d.path().getFileName() + ": " + problem);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void provisioningPointsGrafanaAtTheDashboardsAndAPrometheus() {
+    JsonNode datasources = RuleFile.read(Path.of("grafana/provisioning/datasources/prometheus.yml"));
+    assertEquals("prometheus", datasources.path("datasources").path(0).path("type").asText());
+    JsonNode providers = RuleFile.read(Path.of("grafana/provisioning/dashboards/sbtc-signer.yml"));
+    assertEquals("file", providers.path("providers").path(0).path("type").asText());
+    assertEquals("/var/lib/grafana/dashboards/sbtc-signer", providers.path("providers").path(0).path("options").path("path").asText());
+  }
+
+  /** The text inside the brackets of the range selector that follows a function's opening parenthesis. */
+  static String rangeOf(String expr, int from) {
+    int depth = 1;
+    for (int i = from; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        if (--depth == 0) {
+          break;
+        }
+      } else if (c == '[' && depth == 1) {
+        return expr.substring(i + 1, expr.indexOf(']', i));
+      }
+    }
+    return "(none)";
+  }
+}
