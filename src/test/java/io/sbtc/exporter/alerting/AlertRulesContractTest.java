@@ -234,12 +234,6 @@ class AlertRulesContractTest {
     return sed.group(1);
   }
 
-  @Test
-  void metricsPendingMergeAreNotYetInDocsMetrics() {
-    assertEquals(Set.of(), KnownMetrics.pendingMergeAlreadyDocumented(),
-        "now documented in docs/metrics.md: delete them from KnownMetrics.PENDING_MERGE");
-  }
-
   /** Metric names in the `query` templates of an annotation ({{ with query "..." }} or printf `...`). */
   static Set<String> annotationQueryNames(String text) {
     Set<String> names = new TreeSet<>();
