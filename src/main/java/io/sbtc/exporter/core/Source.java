@@ -1,5 +1,6 @@
 package io.sbtc.exporter.core;
 
+import io.sbtc.exporter.config.Schedule;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -13,9 +14,16 @@ public interface Source {
   /** The {@code source} label value, e.g. {@code bitcoin} or {@code backup:signer-db}. */
   String name();
 
-  Duration interval();
+  /** How often the source is polled and how long one poll may take. */
+  Schedule schedule();
 
-  Duration timeout();
+  default Duration interval() {
+    return schedule().interval();
+  }
+
+  default Duration timeout() {
+    return schedule().timeout();
+  }
 
   /** Called on the event loop; blocking work (JDBC, file walks) must move to a worker. */
   Future<SourceSnapshot> poll();

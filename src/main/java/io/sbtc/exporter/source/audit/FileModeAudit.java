@@ -16,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,13 +43,8 @@ public final class FileModeAudit implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return schedule.interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return schedule.timeout();
+  public Schedule schedule() {
+    return schedule;
   }
 
   @Override

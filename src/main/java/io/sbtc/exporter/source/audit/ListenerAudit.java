@@ -14,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -41,13 +40,8 @@ public final class ListenerAudit implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return schedule.interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return schedule.timeout();
+  public Schedule schedule() {
+    return schedule;
   }
 
   @Override

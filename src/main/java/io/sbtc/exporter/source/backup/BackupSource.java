@@ -2,6 +2,7 @@ package io.sbtc.exporter.source.backup;
 
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.config.BackupConfig;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
@@ -9,7 +10,6 @@ import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 
 /**
  * {@code backup:<name>}: how old and how large the newest backup is. A missing directory, no
@@ -35,13 +35,8 @@ public final class BackupSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

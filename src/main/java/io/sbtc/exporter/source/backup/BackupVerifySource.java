@@ -3,6 +3,7 @@ package io.sbtc.exporter.source.backup;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.config.BackupConfig;
 import io.sbtc.exporter.config.BackupVerifyConfig;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
@@ -68,8 +69,8 @@ public final class BackupVerifySource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   /** The verifier stops itself at the verify timeout; this bound only catches a cleanup that hangs. */

@@ -2,6 +2,7 @@ package io.sbtc.exporter.source.bitcoin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sbtc.exporter.config.BitcoinConfig;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
@@ -64,13 +65,8 @@ public final class BitcoinSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.sbtc.exporter.source.logs;
 
 import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 
 /** {@code logs:<component>} for a systemd unit that logs to the journal: its oldest and newest entry. */
 public final class JournaldSource implements Source {
@@ -25,13 +25,8 @@ public final class JournaldSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.sbtc.exporter.source.logs;
 
 import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
-import java.time.Duration;
 
 /** {@code logs:<component>} for log files in a directory: retention measured from the files themselves. */
 public final class LogFilesSource implements Source {
@@ -31,13 +31,8 @@ public final class LogFilesSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
@@ -50,13 +51,8 @@ public final class SignerDbSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

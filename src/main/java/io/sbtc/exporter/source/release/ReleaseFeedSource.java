@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.VersionsConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
@@ -19,7 +20,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -55,13 +55,8 @@ public final class ReleaseFeedSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sbtc.exporter.source.signer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -13,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -43,13 +43,8 @@ public final class SignerInfoSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sbtc.exporter.source.signer;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,13 +45,8 @@ public final class SignerMetricsSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sbtc.exporter.source.stacks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.StacksConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Source;
@@ -17,7 +18,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,13 +59,8 @@ public final class StacksSource implements Source {
   }
 
   @Override
-  public Duration interval() {
-    return config.schedule().interval();
-  }
-
-  @Override
-  public Duration timeout() {
-    return config.schedule().timeout();
+  public Schedule schedule() {
+    return config.schedule();
   }
 
   @Override
