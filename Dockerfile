@@ -4,7 +4,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q package -DskipTests -Dassembly.skipAssembly=true
 
 # Run stage: a slim JRE, a non-root user, nothing else.
 FROM eclipse-temurin:17-jre-jammy

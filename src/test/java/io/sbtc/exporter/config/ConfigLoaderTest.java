@@ -98,4 +98,45 @@ class ConfigLoaderTest {
     assertFalse(printed.contains("s3cr3t-pw"), printed);
     assertTrue(printed.contains("http://<secret>@10.0.0.5:9184/metrics"), printed);
   }
+
+  @Test
+  void secretFileReadableByOthersIsWarnedAboutAndItsContentNeverLogged(@TempDir Path dir) throws IOException {
+    Path password = dir.resolve("btc-password");
+    Files.writeString(password, "s3cret-from-file\n");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    java.util.List<String> logged = new java.util.ArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(new io.sbtc.exporter.log.LogFormatForTests().format(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      ExporterConfig c = ConfigLoader.parse("c.yml",
+          "bitcoin:\n  rpc_user: exporter\n  rpc_password_file: \"" + password + "\"\n", Map.<String, String>of()::get);
+      assertEquals("s3cret-from-file", c.bitcoin().orElseThrow().rpcPassword().orElseThrow().reveal());
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertEquals(1, logged.size(), logged.toString());
+    assertTrue(logged.get(0).contains("level=warn"), logged.get(0));
+    assertTrue(logged.get(0).contains("key=bitcoin.rpc_password_file"), logged.get(0));
+    assertFalse(logged.get(0).contains("s3cret-from-file"));
+  }
+
+  @Test
+  void passwordWrittenLiterallyInTheConfigIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("c.yml",
+        "bitcoin:\n  rpc_user: exporter\n  rpc_password: hunter2\n", Map.<String, String>of()::get));
+    assertEquals("c.yml: bitcoin.rpc_password: must not be written in the config file; use rpc_password_file or an environment "
+        + "reference like ${RPC_PASSWORD}", e.getMessage());
+  }
 }
