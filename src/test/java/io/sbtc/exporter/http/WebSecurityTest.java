@@ -9,9 +9,9 @@ import io.sbtc.exporter.ExporterVerticle;
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.testing.Pem;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,12 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -178,37 +174,20 @@ class WebSecurityTest {
   static SSLContext sslContext(SelfSignedCertificate trusted, SelfSignedCertificate clientIdentity) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("server", cert(trusted.certificatePath()));
+    trust.setCertificateEntry("server", Pem.cert(trusted.certificatePath()));
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     KeyManagerFactory kmf = null;
     if (clientIdentity != null) {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry("client", key(clientIdentity.privateKeyPath()), "x".toCharArray(),
-          new Certificate[] {cert(clientIdentity.certificatePath())});
+      keys.setKeyEntry("client", Pem.key(clientIdentity.privateKeyPath()), "x".toCharArray(),
+          new Certificate[] {Pem.cert(clientIdentity.certificatePath())});
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, "x".toCharArray());
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
     return ctx;
-  }
-
-  static Certificate cert(String path) throws Exception {
-    return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(Files.readAllBytes(Path.of(path))));
-  }
-
-  static PrivateKey key(String path) throws Exception {
-    String pem = Files.readString(Path.of(path)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    byte[] der = Base64.getDecoder().decode(pem);
-    for (String algorithm : new String[] {"RSA", "EC"}) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (java.security.spec.InvalidKeySpecException ignored) {
-        // try the next algorithm
-      }
-    }
-    throw new IllegalArgumentException("unsupported key " + path);
   }
 }

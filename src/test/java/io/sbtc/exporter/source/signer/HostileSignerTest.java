@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.sbtc.exporter.testing.Fixtures;
+import io.sbtc.exporter.testing.Pem;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -125,8 +126,8 @@ class HostileSignerTest {
     Path keystore = dir.resolve("upstream.p12");
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
-    ks.setKeyEntry("upstream", WebKeys.key(cert.privateKeyPath()), "changeit".toCharArray(),
-        new Certificate[] {WebKeys.cert(cert.certificatePath())});
+    ks.setKeyEntry("upstream", Pem.key(cert.privateKeyPath()), "changeit".toCharArray(),
+        new Certificate[] {Pem.cert(cert.certificatePath())});
     try (FileOutputStream out = new FileOutputStream(keystore.toFile())) {
       ks.store(out, "changeit".toCharArray());
     }

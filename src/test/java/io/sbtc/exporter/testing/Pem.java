@@ -1,4 +1,4 @@
-package io.sbtc.exporter.source.signer;
+package io.sbtc.exporter.testing;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -12,14 +12,14 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
 /** Reads the PEM files that Vert.x's SelfSignedCertificate writes. */
-final class WebKeys {
-  private WebKeys() {}
+public final class Pem {
+  private Pem() {}
 
-  static Certificate cert(String path) throws Exception {
+  public static Certificate cert(String path) throws Exception {
     return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(Files.readAllBytes(Path.of(path))));
   }
 
-  static PrivateKey key(String path) throws Exception {
+  public static PrivateKey key(String path) throws Exception {
     byte[] der = Base64.getDecoder().decode(Files.readString(Path.of(path)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     for (String algorithm : new String[] {"RSA", "EC"}) {
       try {
