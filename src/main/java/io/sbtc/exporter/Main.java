@@ -9,6 +9,8 @@ import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.log.LogSetup;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -84,7 +86,9 @@ public final class Main {
       err.println("sbtc-signer-exporter: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
     try {
       ExporterConfig config = cli.demo()
           ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
