@@ -9,10 +9,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -79,7 +82,16 @@ final class ScrapeCache {
     } catch (IOException e) {
       return null;
     }
-    return recorder.failed ? null : new Answer(recorder.status, Map.copyOf(recorder.headers), Buffer.buffer(recorder.body.toByteArray()));
+    return recorder.failed ? null : new Answer(recorder.status, Map.copyOf(recorder.headers), offHeap(recorder.body.toByteArray()));
+  }
+
+  /**
+   * The body in direct memory: the socket writes it as it is, where a heap buffer would be copied
+   * into direct memory on every scrape. The JDK frees it once no answer refers to it any more.
+   */
+  private static Buffer offHeap(byte[] bytes) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(direct));
   }
 
   /** A request without a query string and a response kept in memory. */
