@@ -250,15 +250,26 @@ bitcoin_timeouts() {
 HEALTHY_P99=()
 HANG_P99=()
 TIMEOUTS_BEFORE=$(bitcoin_timeouts)
+hang_run() { # hang_run PAIR healthy|hang
+  if [ "$2" = hang ]; then
+    curl -sf -X POST "$UPSTREAM/control/bitcoin-hang?seconds=30" >/dev/null
+    await "$EXPORTER/metrics" 'sbtc_exporter_source_up{source="bitcoin"} 0.0'
+  else
+    curl -sf -X POST "$UPSTREAM/control/bitcoin-hang?seconds=0" >/dev/null
+    await "$EXPORTER/metrics" 'sbtc_exporter_source_up{source="bitcoin"} 1.0'
+  fi
+  log "hang phase $1/$HANG_PAIRS: $2"
+  local p99
+  p99=$(WRK_THREADS=1 wrk_run "$2-$1" "$EXPORTER/metrics" 8 | awk '{print $3}')
+  if [ "$2" = hang ]; then HANG_P99+=("$p99"); else HEALTHY_P99+=("$p99"); fi
+}
+# Healthy first in odd pairs, hanging first in even ones, so a drift in the machine's load favours neither.
 for pair in $(seq 1 "$HANG_PAIRS"); do
-  log "hang phase $pair/$HANG_PAIRS: healthy"
-  HEALTHY_P99+=("$(WRK_THREADS=1 wrk_run "healthy-$pair" "$EXPORTER/metrics" 8 | awk '{print $3}')")
-  curl -sf -X POST "$UPSTREAM/control/bitcoin-hang?seconds=30" >/dev/null
-  await "$EXPORTER/metrics" 'sbtc_exporter_source_up{source="bitcoin"} 0.0'
-  log "hang phase $pair/$HANG_PAIRS: Bitcoin hanging"
-  HANG_P99+=("$(WRK_THREADS=1 wrk_run "hang-$pair" "$EXPORTER/metrics" 8 | awk '{print $3}')")
-  curl -sf -X POST "$UPSTREAM/control/bitcoin-hang?seconds=0" >/dev/null
-  await "$EXPORTER/metrics" 'sbtc_exporter_source_up{source="bitcoin"} 1.0'
+  if [ $((pair % 2)) = 1 ]; then
+    hang_run "$pair" healthy; hang_run "$pair" hang
+  else
+    hang_run "$pair" hang; hang_run "$pair" healthy
+  fi
 done
 TIMEOUTS=$(awk -v a="$TIMEOUTS_BEFORE" -v b="$(bitcoin_timeouts)" 'BEGIN {print b - a}')
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
@@ -336,7 +347,7 @@ MACHINE=$(cat <<EOF
 - Tools: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(nginx -v 2>&1 | sed 's/.*: //'), node_exporter $("$NODE_EXPORTER" --version 2>&1 | awk 'NR==1 {print $3}')
 - Run: $MODE; wrk -t2 for ${LOAD_SECONDS}s per row after a ${LOAD_SECONDS}s warm-up (-t1 for the hang phase); memory phase $MEMORY_MINUTES min
 - Payload: the exporter's /metrics, $EXPOSED_SERIES series in $PAYLOAD_BYTES bytes ($PAYLOAD_GZIP_BYTES gzipped), from a signer page of $SIGNER_SERIES series plus the bitcoin and stacks sources, all polled every second; node_exporter's page is $NODE_BYTES bytes
-- Bitcoin polls that timed out during the hang phase: $TIMEOUTS; wrk socket errors and non-2xx answers, exporter and nginx rows: $ERRORS; node_exporter's non-2xx answers (its own limit of 40 requests at once): $NODE_ERRORS; memory phase: $(mem scrapes) scrapes at $(mem rate_per_second)/s, $(mem failures) failed
+- p99 of each hang-phase run in ms, healthy: $(IFS=/; echo "${HEALTHY_P99[*]}"), hanging: $(IFS=/; echo "${HANG_P99[*]}"); Bitcoin polls that timed out meanwhile: $TIMEOUTS; wrk socket errors and non-2xx answers, exporter and nginx rows: $ERRORS; node_exporter's non-2xx answers (its own limit of 40 requests at once): $NODE_ERRORS; memory phase: $(mem scrapes) scrapes at $(mem rate_per_second)/s, $(mem failures) failed
 EOF
 )
 
