@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Metrics computed across sources at scrape time, from fresh snapshots only: an input that is
- * missing or stale makes the derived value absent, never 0.
+ * missing or stale makes the derived value absent, never 0. The result must depend on {@code fresh}
+ * alone (not on the clock): the encoded exposition is reused until a source's state or freshness changes.
  */
 public interface DerivedMetrics {
 

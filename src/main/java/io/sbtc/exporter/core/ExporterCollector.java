@@ -37,13 +37,23 @@ public final class ExporterCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    List<SourceView> views = views();
+    return collect(generation());
+  }
+
+  /** What a scrape reads now: cheap to take, and comparable with an earlier one (see {@link Generation#sameAs}). */
+  public Generation generation() {
+    return new Generation(views(), derived.get());
+  }
+
+  /** The exposition of {@code generation}: the same generation always gives the same families. */
+  public MetricSnapshots collect(Generation generation) {
+    List<SourceView> views = generation.views();
     Map<String, SourceSnapshot> fresh = new LinkedHashMap<>();
     views.forEach(v -> v.fresh().ifPresent(s -> fresh.put(v.name(), s)));
 
     List<MetricSnapshot> families = new ArrayList<>(SelfMetrics.of(version, views));
     fresh.values().forEach(s -> families.addAll(s.metrics()));
-    for (DerivedMetrics d : derived.get()) {
+    for (DerivedMetrics d : generation.derived()) {
       families.addAll(d.derive(fresh));
     }
     return FamilyMerger.merge(families);

@@ -7,11 +7,14 @@ import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.SourceView;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
@@ -22,6 +25,7 @@ public final class HttpApi {
   private final WebSecurity security;
   private final Supplier<Future<Void>> reload;
   private final PrometheusScrapeHandler scrapeHandler;
+  private final ScrapeCache cache;
   private final BooleanSupplier ready;
   private final String version;
   private final Clock clock;
@@ -33,7 +37,9 @@ public final class HttpApi {
     this.reload = reload;
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(collector);
-    this.scrapeHandler = new PrometheusScrapeHandler(PrometheusProperties.builder().build(), registry);
+    PrometheusProperties properties = PrometheusProperties.builder().build();
+    this.scrapeHandler = new PrometheusScrapeHandler(properties, registry);
+    this.cache = new ScrapeCache(collector, properties);
     this.ready = ready;
     this.version = version;
     this.clock = clock;
@@ -58,6 +64,22 @@ public final class HttpApi {
   }
 
   private void metrics(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    // The common scrape is a plain GET: served from the cache. name[] filters, ?debug= and HEAD are rare: encoded each time.
+    if (request.method() == HttpMethod.GET && request.query() == null) {
+      Optional<ScrapeCache.Answer> answer;
+      try {
+        answer = cache.answer(request.getHeader("Accept"), request.headers().getAll("Accept-Encoding"));
+      } catch (RuntimeException e) {
+        answer = Optional.empty(); // the uncached path below logs it and answers 500
+      }
+      if (answer.isPresent()) {
+        HttpServerResponse response = ctx.response().setStatusCode(answer.get().status());
+        answer.get().headers().forEach(response::putHeader);
+        response.end(answer.get().body());
+        return;
+      }
+    }
     try (VertxScrapeExchange exchange = new VertxScrapeExchange(ctx.request())) {
       scrapeHandler.handleRequest(exchange);
     } catch (IOException | RuntimeException e) {

@@ -77,6 +77,27 @@ class HttpApiTest {
   }
 
   @Test
+  void formatsGzipAndFiltersAskedInTurnEachGetTheirOwnAnswer() throws Exception {
+    try (RunningExporter exporter = start()) {
+      String text = exporter.get("/metrics").body();
+      HttpResponse<String> openMetrics = exporter.get("/metrics", "Accept", "application/openmetrics-text;version=1.0.0");
+      assertTrue(openMetrics.headers().firstValue("Content-Type").orElseThrow().startsWith("application/openmetrics-text"));
+      assertTrue(openMetrics.body().endsWith("# EOF\n"));
+      HttpRequest gzipped = HttpRequest.newBuilder(exporter.uri("/metrics")).header("Accept-Encoding", "gzip").build();
+      HttpResponse<byte[]> gzip = HttpClient.newHttpClient().send(gzipped, HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals("gzip", gzip.headers().firstValue("Content-Encoding").orElseThrow());
+      HttpResponse<String> again = exporter.get("/metrics");
+      assertEquals("text/plain; version=0.0.4; charset=utf-8", again.headers().firstValue("Content-Type").orElseThrow());
+      assertTrue(again.headers().firstValue("Content-Encoding").isEmpty());
+      assertTrue(again.body().contains("peers_connected{app=\"signer\"} 13.0"), again.body());
+      String filtered = exporter.get("/metrics?name[]=peers_connected").body();
+      assertTrue(filtered.contains("peers_connected"));
+      assertTrue(!filtered.contains("sbtc_exporter_source_up"), filtered);
+      assertTrue(text.contains("sbtc_exporter_source_up"));
+    }
+  }
+
+  @Test
   void onlyGetAndHeadOnMetrics() throws IOException, InterruptedException {
     try (RunningExporter exporter = start()) {
       HttpClient client = HttpClient.newHttpClient();
