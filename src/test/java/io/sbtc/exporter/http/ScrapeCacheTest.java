@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Source;
@@ -48,13 +49,8 @@ class ScrapeCacheTest {
     }
 
     @Override
-    public Duration interval() {
-      return INTERVAL;
-    }
-
-    @Override
-    public Duration timeout() {
-      return Duration.ofMinutes(5); // a poll stays open until the test answers it
+    public Schedule schedule() {
+      return new Schedule(INTERVAL, Duration.ofMinutes(5)); // a poll stays open until the test answers it
     }
 
     @Override
