@@ -36,6 +36,7 @@ class SecretsDoNotLeakTest {
   static final String URL_PASSWORD = "planted-url-password-7f3a";
   static final String AUTH_PASSWORD = "planted-basic-auth-password-91c2";
   static final String RPC_PASSWORD = "planted-rpc-password-5be0";
+  static final String DB_PASSWORD = "planted-db-password-e7a9";
 
   @RegisterExtension
   static WireMockExtension upstream = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -53,6 +54,7 @@ class SecretsDoNotLeakTest {
     Files.writeString(web, "basic_auth_users:\n  prometheus: " + hash + "\n");
     upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").willReturn(aResponse().withStatus(401)));
     Path passwordFile = Files.writeString(dir.resolve("btc-password"), RPC_PASSWORD + "\n");
+    Path dbPasswordFile = Files.writeString(dir.resolve("db-password"), DB_PASSWORD + "\n");
     String base = upstream.baseUrl().replace("http://", "http://scraper:" + URL_PASSWORD + "@");
     String yaml = """
         web_config_file: "%s"
@@ -65,10 +67,14 @@ class SecretsDoNotLeakTest {
           rpc_user: exporter
           rpc_password_file: "%s"
           interval: 1s
-        """.formatted(web, base, base, upstream.baseUrl(), passwordFile);
+        signer_db:
+          url: "postgresql://exporter@127.0.0.1:1/signer"
+          password_file: "%s"
+          interval: 1s
+        """.formatted(web, base, base, upstream.baseUrl(), passwordFile, dbPasswordFile);
     Path config = dir.resolve("config.yml");
     Files.writeString(config, "listen_address: \"127.0.0.1:0\"\n" + yaml);
-    List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7), RPC_PASSWORD);
+    List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7), RPC_PASSWORD, DB_PASSWORD);
 
     List<String> logs = new ArrayList<>();
     Handler capture = new Handler() {
