@@ -41,6 +41,16 @@ public record Scrape(String body, Map<String, Double> series, Set<String> typedF
     return v;
   }
 
+  /** {@code sbtc_exporter_source_errors_total} of one source and reason. */
+  public double errors(String source, String reason) {
+    return get("sbtc_exporter_source_errors_total{reason=\"" + reason + "\",source=\"" + source + "\"}");
+  }
+
+  /** {@code sbtc_exporter_source_up} of one source. */
+  public double up(String source) {
+    return get("sbtc_exporter_source_up{source=\"" + source + "\"}");
+  }
+
   public boolean has(String seriesName) {
     return series.containsKey(seriesName);
   }

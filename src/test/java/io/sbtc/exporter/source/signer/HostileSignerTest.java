@@ -73,15 +73,11 @@ class HostileSignerTest {
     }
   }
 
-  static double errors(Scrape s, String source, String reason) {
-    return s.get("sbtc_exporter_source_errors_total{reason=\"" + reason + "\",source=\"" + source + "\"}");
-  }
-
   @Test
   void serverThatSendsOneByteAtATimeTimesOut() {
     bad.stubFor(get("/metrics").willReturn(aResponse().withBody("peers_connected 1\n".repeat(50)).withChunkedDribbleDelay(50, 25_000)));
     Scrape s = scrapeWithBadMetrics(bad.baseUrl() + "/metrics", "");
-    assertTrue(errors(s, "signer_metrics", "timeout") >= 1);
+    assertTrue(s.errors("signer_metrics", "timeout") >= 1);
   }
 
   @Test
@@ -93,7 +89,7 @@ class HostileSignerTest {
       bad.stubFor(get("/metrics").willReturn(aResponse().withStatus(302)
           .withHeader("Location", "http://127.0.0.2:" + elsewhere.port() + "/metrics")));
       Scrape s = scrapeWithBadMetrics(bad.baseUrl() + "/metrics", "");
-      assertTrue(errors(s, "signer_metrics", "http_status") >= 1);
+      assertTrue(s.errors("signer_metrics", "http_status") >= 1);
       assertEquals(0, elsewhere.findAll(anyRequestedFor(anyUrl())).size(), "the exporter never went to the other host");
     } finally {
       elsewhere.stop();
@@ -104,7 +100,7 @@ class HostileSignerTest {
   void invalidUtf8IsAParseError() {
     bad.stubFor(get("/metrics").willReturn(aResponse().withBody(new byte[] {'u', 'p', ' ', '1', '\n', (byte) 0xff, (byte) 0xfe, '\n'})));
     Scrape s = scrapeWithBadMetrics(bad.baseUrl() + "/metrics", "");
-    assertTrue(errors(s, "signer_metrics", "parse") >= 1);
+    assertTrue(s.errors("signer_metrics", "parse") >= 1);
   }
 
   @ParameterizedTest
@@ -117,7 +113,7 @@ class HostileSignerTest {
         ? "[".repeat(100_000) + "]".repeat(100_000)
         : info.replaceFirst("\"block_height\":957312", "\"block_height\":" + kind);
     Scrape s = scrapeWithBadInfo(body);
-    assertTrue(errors(s, "signer_info", "parse") >= 1, kind);
+    assertTrue(s.errors("signer_info", "parse") >= 1, kind);
   }
 
   @Test
@@ -138,7 +134,7 @@ class HostileSignerTest {
       tls.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
       String url = "https://localhost:" + tls.httpsPort() + "/metrics";
       Scrape untrusted = scrapeWithBadMetrics(url, "");
-      assertTrue(errors(untrusted, "signer_metrics", "tls") >= 1, untrusted.body());
+      assertTrue(untrusted.errors("signer_metrics", "tls") >= 1, untrusted.body());
 
       good.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
       String cfg = """

@@ -41,10 +41,6 @@ class SignerSourcesTest {
     return config(signer.baseUrl() + "/metrics", signer.baseUrl() + "/info", "");
   }
 
-  static double errors(Scrape s, String source, String reason) {
-    return s.get("sbtc_exporter_source_errors_total{reason=\"" + reason + "\",source=\"" + source + "\"}");
-  }
-
   void healthyUpstreams() {
     signer.stubFor(get("/metrics").willReturn(aResponse().withHeader("Content-Type", "text/plain; version=0.0.4")
         .withBody(Fixtures.text("signer/metrics.prom"))));
@@ -73,7 +69,7 @@ class SignerSourcesTest {
           + "network=\"mainnet\",rust_version=\"rustc 1.94.1 (e408947bf 2026-03-25)\","
           + "stacks_node_version=\"stacks-node 3.4.0.0.1 (release/3.4.0.0.1:3c1f5a9, release build, linux [x86_64])\","
           + "target_arch=\"x86_64\"} 1"), s.body());
-      assertEquals(0.0, errors(s, "signer_metrics", "parse"));
+      assertEquals(0.0, s.errors("signer_metrics", "parse"));
       assertTrue(s.body().contains("# HELP sbtc_exporter_source_up 1 if the latest poll"), "HELP says what the value means");
     }
   }
@@ -115,7 +111,7 @@ class SignerSourcesTest {
     try (RunningExporter exporter = RunningExporter.start(cfg).awaitReady()) {
       Scrape s = exporter.scrape();
       assertEquals(0.0, s.get(UP_METRICS));
-      assertTrue(errors(s, "signer_metrics", "connect") >= 1);
+      assertTrue(s.errors("signer_metrics", "connect") >= 1);
       assertFalse(s.has("sbtc_exporter_source_last_success_timestamp_seconds{source=\"signer_metrics\"}"));
       assertEquals(1.0, s.get(UP_INFO));
       assertEquals(957312.0, s.get("sbtc_signer_bitcoin_tip_height"));
@@ -130,7 +126,7 @@ class SignerSourcesTest {
         .withBody("<html><body><h1>500 Internal Server Error</h1></body></html>")));
     try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
       // On a loaded machine a poll can hit the 500ms timeout instead; a later one gets the answer.
-      exporter.awaitScrape(s -> errors(s, "signer_metrics", "http_status") >= 1 && s.get(UP_METRICS) == 0.0
+      exporter.awaitScrape(s -> s.errors("signer_metrics", "http_status") >= 1 && s.get(UP_METRICS) == 0.0
           && !s.has("peers_connected{app=\"signer\"}") && s.get(UP_INFO) == 1.0, WAIT);
     }
   }
@@ -142,8 +138,8 @@ class SignerSourcesTest {
     signer.stubFor(get("/info").willReturn(aResponse().withBody("<html>\n<body>login</body>\n</html>\n")));
     try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
       Scrape s = exporter.scrape();
-      assertTrue(errors(s, "signer_metrics", "parse") >= 1);
-      assertTrue(errors(s, "signer_info", "parse") >= 1);
+      assertTrue(s.errors("signer_metrics", "parse") >= 1);
+      assertTrue(s.errors("signer_info", "parse") >= 1);
       assertEquals(0.0, s.get(UP_INFO));
     }
   }
@@ -156,7 +152,7 @@ class SignerSourcesTest {
       // The exporter's client gives each scrape 10s; the upstream hangs for 10s per poll, repeatedly.
       Scrape s = exporter.scrape();
       assertEquals(0.0, s.get(UP_METRICS));
-      assertTrue(errors(s, "signer_metrics", "timeout") >= 1);
+      assertTrue(s.errors("signer_metrics", "timeout") >= 1);
       assertEquals(1.0, s.get(UP_INFO));
     }
   }
@@ -171,7 +167,7 @@ class SignerSourcesTest {
       exporter.awaitScrape(s -> s.value(UP_METRICS).orElse(0.0) == 1.0, WAIT);
       Scrape s = exporter.scrape();
       assertEquals(13.0, s.get("peers_connected{app=\"signer\"}"));
-      assertTrue(errors(s, "signer_metrics", "http_status") >= 1, "errors stay counted after recovery");
+      assertTrue(s.errors("signer_metrics", "http_status") >= 1, "errors stay counted after recovery");
     }
   }
 
@@ -183,7 +179,7 @@ class SignerSourcesTest {
     try (RunningExporter exporter = RunningExporter.start(cfg).awaitReady()) {
       Scrape s = exporter.scrape();
       assertEquals(0.0, s.get(UP_METRICS));
-      assertTrue(errors(s, "signer_metrics", "too_large") >= 1);
+      assertTrue(s.errors("signer_metrics", "too_large") >= 1);
       assertEquals(1.0, s.get(UP_INFO));
     }
   }
@@ -194,7 +190,7 @@ class SignerSourcesTest {
         .withChunkedDribbleDelay(20, 200)));
     String cfg = config(signer.baseUrl() + "/metrics", "http://127.0.0.1:1/info", "  max_body_size: 64KiB\n");
     try (RunningExporter exporter = RunningExporter.start(cfg).awaitReady()) {
-      assertTrue(errors(exporter.scrape(), "signer_metrics", "too_large") >= 1);
+      assertTrue(exporter.scrape().errors("signer_metrics", "too_large") >= 1);
     }
   }
 
@@ -206,7 +202,7 @@ class SignerSourcesTest {
         .awaitReady()) {
       Scrape s = exporter.scrape();
       assertEquals(0.0, s.get(UP_INFO));
-      assertTrue(errors(s, "signer_info", "parse") >= 1);
+      assertTrue(s.errors("signer_info", "parse") >= 1);
       assertFalse(s.has("sbtc_signer_bitcoin_tip_height"), "no half-believed values from a bad answer");
       assertTrue(exporter.get("/").body().contains("/bitcoin/signer_tip/block_height is not a valid count (got -5)"));
     }
