@@ -27,7 +27,11 @@ public final class ExporterCollector implements MultiCollector {
   private final Supplier<List<DerivedMetrics>> derived;
   private final Clock clock;
 
-  /** Suppliers, because a reload may replace the sources and the derived metrics. */
+  /**
+   * Suppliers, because a reload may replace the sources and the derived metrics. {@code derived}
+   * must return the same list object until a reload: a new list is a new {@link Generation}, so
+   * the encoded exposition would never be reused.
+   */
   public ExporterCollector(String version, Supplier<List<SourceRunner>> runners, Supplier<List<DerivedMetrics>> derived, Clock clock) {
     this.version = version;
     this.runners = runners;
