@@ -92,13 +92,14 @@ public final class ExporterVerticle extends VerticleBase {
     if (reloader.isEmpty()) {
       return Future.failedFuture(new ConfigException("nothing to reload: the exporter was not started with --config"));
     }
-    ExporterConfig next;
-    try {
-      next = reloader.get().get();
-    } catch (ConfigException e) {
-      LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"", e.getMessage());
-      return Future.failedFuture(e);
-    }
+    // Reading and validating files (the config, secret files) is blocking work: keep it off the event loop.
+    return vertx.executeBlocking(() -> reloader.get().get(), false)
+        .onFailure(e -> LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"",
+            e.getMessage()))
+        .compose(this::apply);
+  }
+
+  private Future<Void> apply(ExporterConfig next) {
     if (!next.listenAddress().equals(config.listenAddress()) || !next.webConfigFile().equals(config.webConfigFile())) {
       LOG.log(Level.WARNING, "msg=\"listen_address and web_config_file changes take effect at the next restart\"");
     }

@@ -91,13 +91,13 @@ public final class WebSecurity {
     if (file.isEmpty()) {
       return Future.succeededFuture();
     }
-    WebConfig next;
-    try {
-      next = WebConfig.load(file.get());
-    } catch (ConfigException e) {
-      LOG.log(Level.ERROR, "msg=\"web config not reloaded; the running one stays in force\" error=\"{0}\"", e.getMessage());
-      return Future.failedFuture(e);
-    }
+    return vertx.executeBlocking(() -> WebConfig.load(file.get()), false)
+        .onFailure(e -> LOG.log(Level.ERROR, "msg=\"web config not reloaded; the running one stays in force\" error=\"{0}\"",
+            e.getMessage()))
+        .compose(next -> apply(next, server));
+  }
+
+  private Future<Void> apply(WebConfig next, HttpServer server) {
     WebConfig previous = current.get();
     if (previous.tls().isPresent() != next.tls().isPresent()) {
       LOG.log(Level.ERROR, "msg=\"web config not reloaded: turning TLS on or off needs a restart\"");
