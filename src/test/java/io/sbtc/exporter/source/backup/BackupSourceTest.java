@@ -3,7 +3,6 @@ package io.sbtc.exporter.source.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -105,16 +103,6 @@ class BackupSourceTest {
     Scrape s = scrape(dir.toString(), "signer-*.dump");
     assertEquals(0.0, s.get("sbtc_exporter_source_up{source=\"backup:signer-db\"}"));
     assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"other\",source=\"backup:signer-db\"}"));
-  }
-
-  @Test
-  void unreadableNewestBackupIsAnAuthError() throws IOException {
-    assumeFalse("root".equals(System.getProperty("user.name")), "root reads files whatever their mode");
-    Path p = backup("signer-20260721.dump", 2_000_000, "2026-07-21T03:00:39Z");
-    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
-    Scrape s = scrape(dir.toString(), "signer-*.dump");
-    assertEquals(0.0, s.get("sbtc_exporter_source_up{source=\"backup:signer-db\"}"));
-    assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"auth\",source=\"backup:signer-db\"}"));
   }
 
   @Test
