@@ -18,15 +18,10 @@ final class Dashboards {
   record Dashboard(Path path, JsonNode json) {
     /** Every panel, including those nested in collapsed rows. */
     List<JsonNode> panels() {
-      List<JsonNode> out = new ArrayList<>();
-      for (JsonNode p : json.path("panels")) {
-        out.add(p);
-        p.path("panels").forEach(out::add);
-      }
-      return out;
+      return panelsOf(json);
     }
 
-    /** Every expression as written, from panels and from variable queries. */
+    /** Every expression as written, from panels, annotations and variable queries. */
     List<String> expressions() {
       List<String> out = new ArrayList<>();
       for (JsonNode panel : panels()) {
@@ -34,6 +29,11 @@ final class Dashboards {
           if (target.hasNonNull("expr")) {
             out.add(target.get("expr").asText());
           }
+        }
+      }
+      for (JsonNode annotation : json.path("annotations").path("list")) {
+        if (annotation.hasNonNull("expr")) {
+          out.add(annotation.get("expr").asText());
         }
       }
       for (JsonNode variable : json.path("templating").path("list")) {
@@ -46,6 +46,16 @@ final class Dashboards {
   }
 
   private Dashboards() {}
+
+  /** Every panel of a dashboard, including those nested in collapsed rows. */
+  static List<JsonNode> panelsOf(JsonNode dashboard) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode p : dashboard.path("panels")) {
+      out.add(p);
+      p.path("panels").forEach(out::add);
+    }
+    return out;
+  }
 
   static List<Dashboard> all() {
     try (Stream<Path> files = Files.list(DIR)) {
