@@ -17,16 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Grafana dashboards: shape, PromQL checked by the real promtool, and only metrics that exist. */
 class DashboardsTest {
-  static final Pattern RANGE_FUNCTION = Pattern.compile("\\b(rate|irate|increase)\\s*\\(");
-  static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
-
   final List<Dashboard> dashboards = Dashboards.all();
 
   @Test
@@ -140,41 +135,6 @@ class DashboardsTest {
         && b.path(start).asInt() < a.path(start).asInt() + a.path(length).asInt();
   }
 
-  /** rate() over $__rate_interval never misses samples whatever the zoom; increase() may also span the range. */
-  @Test
-  void ratesUseRateIntervalAndEverySelectorFiltersJobAndInstance() {
-    List<String> problems = new ArrayList<>();
-    for (Dashboard d : dashboards) {
-      for (JsonNode p : d.panels()) {
-        for (JsonNode target : p.path("targets")) {
-          String expr = target.path("expr").asText();
-          String where = d.path().getFileName() + ": \"" + p.path("title").asText() + "\" " + target.path("refId").asText();
-          Matcher f = RANGE_FUNCTION.matcher(expr);
-          while (f.find()) {
-            String range = rangeOf(expr, f.end());
-            boolean ok = range.equals("$__rate_interval") || (f.group(1).equals("increase") && range.equals("$__range"));
-            if (!ok) {
-              problems.add(where + ": " + f.group(1) + "() over [" + range + "]");
-            }
-          }
-          Set<String> filtered = new HashSet<>();
-          Matcher s = SELECTOR.matcher(expr);
-          while (s.find()) {
-            if (s.group(2).contains("instance=~\"$instance")) {
-              filtered.add(s.group(1));
-            }
-          }
-          for (String name : PromQlNames.metricNames(Dashboards.substituted(expr))) {
-            if (!filtered.contains(name)) {
-              problems.add(where + ": " + name + " is not filtered by instance=~\"$instance\"");
-            }
-          }
-        }
-      }
-    }
-    assertEquals(List.of(), problems);
-  }
-
   @Test
   void everyExpressionPassesPromtool(@TempDir Path tmp) throws IOException {
     Path promtool = ExternalTool.require("promtool");
@@ -195,46 +155,11 @@ class DashboardsTest {
   }
 
   @Test
-  void everyMetricAPanelUsesIsEmittedOrRelayed() {
-    Set<String> recording = RuleFile.load().recordingRules().keySet();
-    List<String> problems = new ArrayList<>();
-    for (Dashboard d : dashboards) {
-      for (String expr : d.expressions()) {
-        for (String name : PromQlNames.metricNames(Dashboards.substituted(expr))) {
-          String problem = KnownMetrics.problem(name, recording);
-          if (!problem.isEmpty()) {
-            problems.add(d.path().getFileName() + ": " + problem);
-          }
-        }
-      }
-    }
-    assertEquals(List.of(), problems);
-  }
-
-  @Test
   void provisioningPointsGrafanaAtTheDashboardsAndAPrometheus() {
     JsonNode datasources = RuleFile.read(Path.of("grafana/provisioning/datasources/prometheus.yml"));
     assertEquals("prometheus", datasources.path("datasources").path(0).path("type").asText());
     JsonNode providers = RuleFile.read(Path.of("grafana/provisioning/dashboards/sbtc-signer.yml"));
     assertEquals("file", providers.path("providers").path(0).path("type").asText());
     assertEquals("/var/lib/grafana/dashboards/sbtc-signer", providers.path("providers").path(0).path("options").path("path").asText());
-  }
-
-  /** The text inside the brackets of the range selector that follows a function's opening parenthesis. */
-  static String rangeOf(String expr, int from) {
-    int depth = 1;
-    for (int i = from; i < expr.length(); i++) {
-      char c = expr.charAt(i);
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        if (--depth == 0) {
-          break;
-        }
-      } else if (c == '[' && depth == 1) {
-        return expr.substring(i + 1, expr.indexOf(']', i));
-      }
-    }
-    return "(none)";
   }
 }
