@@ -25,10 +25,10 @@ class DashboardsTest {
   final List<Dashboard> dashboards = Dashboards.all();
 
   @Test
-  void theOverviewAndTheDetailDashboardsAreThere() {
+  void theFleetTheOverviewAndTheDetailDashboardsAreThere() {
     Set<String> uids = new TreeSet<>();
     dashboards.forEach(d -> uids.add(d.json().path("uid").asText()));
-    assertEquals(Set.of("sbtc-signer-overview", "sbtc-signer-nodes", "sbtc-signer-signing"), uids);
+    assertEquals(Set.of("sbtc-signer-fleet", "sbtc-signer-overview", "sbtc-signer-nodes", "sbtc-signer-signing"), uids);
     for (Dashboard d : dashboards) {
       assertEquals(d.path().getFileName().toString(), d.json().path("uid").asText() + ".json", "file name is the uid");
     }
@@ -45,7 +45,10 @@ class DashboardsTest {
         "sbtc_bitcoin_peers", "sbtc_stacks_peers", "sign_requests_total", "blocks_observed_total",
         "signing_rounds_completed_total", "sbtc_signer_aggregate_key_matches_contract", "sbtc_backup_last_timestamp_seconds",
         "sbtc_backup_verify_success", "sbtc_logs_oldest_entry_timestamp_seconds", "sbtc_logs_last_write_timestamp_seconds",
-        "sbtc_postgres_wal_last_archived_timestamp_seconds", "sbtc_exporter_source_errors_total")) {
+        "sbtc_postgres_wal_last_archived_timestamp_seconds", "sbtc_exporter_source_errors_total",
+        "sbtc_audit_file_mode_ok", "sbtc_audit_file_mode", "sbtc_audit_public_listener", "sbtc_audit_public_listeners_unexpected",
+        "sbtc_version_running_info", "sbtc_version_below_minimum", "sbtc_version_unparsable", "sbtc_release_latest_info",
+        "sbtc_release_behind", "sbtc_release_latest_published_timestamp_seconds")) {
       assertTrue(used.contains(needed), "the overview shows nothing of " + needed);
     }
   }
