@@ -157,6 +157,29 @@ class DashboardsTest {
     assertTrue(r.output().contains("SUCCESS: " + n + " rules found"), r.output());
   }
 
+  /** docs/dashboards.md has a section per dashboard, named by its title, with a row for each of its panels. */
+  @Test
+  void docsDescribeEveryPanel() throws IOException {
+    String doc = Files.readString(Path.of("docs/dashboards.md"));
+    List<String> problems = new ArrayList<>();
+    for (Dashboard d : dashboards) {
+      String title = d.json().path("title").asText();
+      int start = doc.indexOf("\n## " + title + "\n");
+      if (start < 0) {
+        problems.add("no section \"## " + title + "\"");
+        continue;
+      }
+      int end = doc.indexOf("\n## ", start + 1);
+      String section = doc.substring(start, end < 0 ? doc.length() : end);
+      for (JsonNode p : d.panels()) {
+        if (!p.path("type").asText().equals("row") && !section.contains("\n| " + p.path("title").asText() + " |")) {
+          problems.add(title + ": no row for panel \"" + p.path("title").asText() + "\"");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
   @Test
   void provisioningPointsGrafanaAtTheDashboardsAndAPrometheus() {
     JsonNode datasources = RuleFile.read(Path.of("grafana/provisioning/datasources/prometheus.yml"));
