@@ -10,6 +10,9 @@
 //                                   from Grafana's own @grafana/data.
 //   schema  {"file": dashboard} -> {"file": ["problem", ...]}: each dashboard checked against
 //                                   Grafana's published dashboard types (@grafana/schema).
+//   transform {"transformations": [...], "frames": [{"refId", "fields": [{"name", "type", "values"}]}]}
+//                              -> [{"fields": [{"name": display name, "values": [...]}]}]: a panel's
+//                                   transformations run by Grafana's own code (@grafana/data).
 'use strict';
 
 const path = require('path');
@@ -56,6 +59,27 @@ function units() {
 // types do not name are allowed (Grafana itself writes some, such as a variable's `definition`);
 // and a CUE field with a default may be left out of the JSON, so a property that has a value in the
 // package's default* objects is not required.
+function transform(request) {
+  globalThis.navigator = globalThis.navigator || { languages: ['en-US'] };
+  const data = require('@grafana/data');
+  // transformDataFrame asks whether it runs inside Grafana's Scenes; set after loading, since
+  // browser-only modules check for a window when they load.
+  globalThis.window = globalThis.window || {};
+  const { standardTransformers, standardTransformersRegistry, transformDataFrame, createDataFrame, getFieldDisplayName } = data;
+  // Grafana's app registers the transformers at start-up; the same ones, once each.
+  const byId = new Map(Object.values(standardTransformers).map((t) => [t.id, t]));
+  standardTransformersRegistry.setInit(() => [...byId.values()].map((t) => ({ id: t.id, transformation: () => t })));
+  const frames = request.frames.map((f) => createDataFrame(f));
+  return new Promise((resolve, reject) => {
+    transformDataFrame(request.transformations, frames, { interpolate: (v) => v }).subscribe({
+      next: (out) => resolve(out.map((f) => ({
+        fields: f.fields.map((field) => ({ name: getFieldDisplayName(field, f, out), values: Array.from(field.values) })),
+      }))),
+      error: reject,
+    });
+  });
+}
+
 const PANEL_KINDS = {
   timeseries: { module: 'timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen', custom: true },
   stat: { module: 'stat/panelcfg/x/StatPanelCfg_types.gen', custom: false },
@@ -173,16 +197,13 @@ function withoutRequired(schema) {
   return schema;
 }
 
-const command = process.argv[2];
-let answer;
-if (command === 'promql') {
-  answer = promql(readStdin());
-} else if (command === 'units') {
-  answer = units();
-} else if (command === 'schema') {
-  answer = schemaCheck(readStdin());
-} else {
-  process.stderr.write('usage: dashboard-tools.cjs promql|units|schema < request.json\n');
+const commands = { promql: () => promql(readStdin()), units, schema: () => schemaCheck(readStdin()), transform: () => transform(readStdin()) };
+const command = commands[process.argv[2]];
+if (!command) {
+  process.stderr.write('usage: dashboard-tools.cjs promql|units|schema|transform < request.json\n');
   process.exit(2);
 }
-process.stdout.write(JSON.stringify(answer));
+Promise.resolve(command()).then((answer) => process.stdout.write(JSON.stringify(answer)), (e) => {
+  process.stderr.write(String(e && e.stack || e) + '\n');
+  process.exit(1);
+});

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * src/test/node/dashboard-tools.cjs, run by node: the Prometheus project's PromQL grammar, Grafana's
- * unit ids and Grafana's published dashboard schema. Like every outside tool, a missing node or a
+ * unit ids, Grafana's published dashboard schema and Grafana's panel transformations. Like every outside tool, a missing node or a
  * missing {@code npm ci} fails the test under CI=true and skips it elsewhere.
  */
 final class DashboardTools {
@@ -66,6 +66,11 @@ final class DashboardTools {
   /** Schema problems per dashboard name, from @grafana/schema. */
   JsonNode schemaProblems(JsonNode dashboardsByName) {
     return run("schema", dashboardsByName);
+  }
+
+  /** A panel's transformations applied to data frames by Grafana's own code (@grafana/data). */
+  JsonNode transform(JsonNode transformations, JsonNode frames) {
+    return run("transform", JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("transformations", transformations).set("frames", frames));
   }
 
   private JsonNode run(String command, JsonNode request) {

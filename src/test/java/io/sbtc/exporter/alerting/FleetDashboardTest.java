@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sbtc.exporter.alerting.Dashboards.Dashboard;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +75,78 @@ class FleetDashboardTest {
         "sbtc_signer_stacks_lag_blocks", "sbtc_stacks_burn_block_lag_blocks", "sbtc_backup_last_timestamp_seconds",
         "sbtc_backup_verify_last_success_timestamp_seconds", "sbtc_logs_oldest_entry_timestamp_seconds", "ALERTS",
         "sbtc_version_below_minimum", "sbtc_release_behind")), metrics.toString());
+  }
+
+  /**
+   * The Signers table at 50 signers, through Grafana's own transformations: the frames are shaped as
+   * Grafana's Prometheus data source returns instant table queries (Time, the labels, "Value #refId"),
+   * and half the signers have no backups or release feed. Out comes one row per signer, signer first.
+   */
+  @Test
+  void fiftySignersAreFiftyRows() {
+    JsonNode table = panel("Signers");
+    ArrayNode frames = Dashboards.JSON.createArrayNode();
+    List<String> columns = new ArrayList<>(List.of("instance"));
+    for (JsonNode t : table.path("targets")) {
+      String ref = t.path("refId").asText();
+      String expr = t.path("expr").asText();
+      boolean optional = expr.contains("sbtc_backup_") || expr.contains("sbtc_release_");
+      ArrayNode time = Dashboards.JSON.createArrayNode();
+      ArrayNode job = Dashboards.JSON.createArrayNode();
+      ArrayNode instance = Dashboards.JSON.createArrayNode();
+      ArrayNode value = Dashboards.JSON.createArrayNode();
+      for (int i = 1; i <= 50; i++) {
+        if (optional && i % 2 == 0) {
+          continue;
+        }
+        time.add(1_700_000_000_000L);
+        job.add("sbtc-signer-exporter");
+        instance.add(String.format("signer-%02d:10184", i));
+        value.add(i);
+      }
+      ObjectNode frame = frames.addObject().put("refId", ref);
+      ArrayNode fields = frame.putArray("fields");
+      fields.addObject().put("name", "Time").put("type", "time").set("values", time);
+      fields.addObject().put("name", "job").put("type", "string").set("values", job);
+      fields.addObject().put("name", "instance").put("type", "string").set("values", instance);
+      fields.addObject().put("name", "Value #" + ref).put("type", "number").set("values", value);
+      columns.add(table.path("transformations").path(1).path("options").path("renameByName").path("Value #" + ref).asText());
+    }
+    JsonNode out = DashboardTools.require().transform(table.path("transformations"), frames);
+    assertEquals(1, out.size(), "one table");
+    List<String> names = out.get(0).path("fields").findValuesAsText("name");
+    assertEquals(columns, names);
+    assertEquals(50, out.get(0).path("fields").get(0).path("values").size(), "rows");
+    Set<String> signers = new TreeSet<>();
+    out.get(0).path("fields").get(0).path("values").forEach(v -> signers.add(v.asText()));
+    assertEquals(50, signers.size(), "one row per signer");
+  }
+
+  /** Per component, one row per signer: the matrix's first column is the signer, named so its links apply. */
+  @Test
+  void componentMatricesHaveOneRowPerSigner() {
+    for (String[] c : new String[][] {{"Log coverage per component", "Value", "number"}, {"Versions per component", "version", "string"}}) {
+      ArrayNode frames = Dashboards.JSON.createArrayNode();
+      ArrayNode fields = frames.addObject().put("refId", "A").putArray("fields");
+      ArrayNode component = Dashboards.JSON.createArrayNode();
+      ArrayNode instance = Dashboards.JSON.createArrayNode();
+      ArrayNode value = Dashboards.JSON.createArrayNode();
+      for (String[] row : new String[][] {{"a", "signer"}, {"a", "stacks_node"}, {"b", "signer"}}) {
+        instance.add(row[0]);
+        component.add(row[1]);
+        if (c[2].equals("number")) {
+          value.add(86400);
+        } else {
+          value.add("v1");
+        }
+      }
+      fields.addObject().put("name", "component").put("type", "string").set("values", component);
+      fields.addObject().put("name", "instance").put("type", "string").set("values", instance);
+      fields.addObject().put("name", c[1]).put("type", c[2]).set("values", value);
+      JsonNode out = DashboardTools.require().transform(panel(c[0]).path("transformations"), frames);
+      assertEquals(List.of("instance", "signer", "stacks_node"), out.get(0).path("fields").findValuesAsText("name"), c[0]);
+      assertEquals(2, out.get(0).path("fields").get(0).path("values").size(), c[0] + ": rows");
+    }
   }
 
   /** Beside the Signers table, one row per signer too: log coverage and versions per component. */
