@@ -9,6 +9,7 @@ import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
+import io.sbtc.exporter.source.audit.SshdAudit;
 import io.sbtc.exporter.source.logs.JournaldSource;
 import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.derived.ChainLag;
@@ -46,6 +47,8 @@ final class Sources {
       }
       audit.listeners().ifPresent(l ->
           sources.add(new SourceSpec(ListenerAudit.NAME, audit, () -> new ListenerAudit(vertx, audit.schedule(), l))));
+      audit.ssh().ifPresent(ssh ->
+          sources.add(new SourceSpec(SshdAudit.NAME, audit, () -> new SshdAudit(vertx, audit.schedule(), ssh))));
     });
     for (LogConfig logs : config.logs()) {
       sources.add(new SourceSpec(logs.sourceName(), logs, () -> switch (logs.source()) {

@@ -89,6 +89,8 @@ class MetricsDocTest {
           listeners:
             allowed_public_ports: []
             proc_net_files: ["src/test/resources/fixtures/audit/proc-net-tcp"]
+          ssh:
+            config_file: "src/test/resources/fixtures/audit/sshd/debian12/sshd_config"
         logs:
           - component: signer
             path: "src/test/resources/fixtures/logs"

@@ -11,15 +11,23 @@ import java.util.TreeSet;
 /**
  * The {@code audit:} section: best-practice checks from the signer operators' checklist. Key and
  * config files must not be readable by others; only the signer's P2P port and SSH should listen on
- * a non-loopback address.
+ * a non-loopback address; SSH must not take a password alone nor let root in.
  */
-public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<Listeners> listeners) {
+public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<Listeners> listeners, Optional<Ssh> ssh) {
 
   /** {@code maxMode} is an octal permission mask: any bit outside it fails the check. */
   public record FileRule(Path path, int maxMode, Optional<String> owner) {}
 
   /** {@code procNetFiles} are /proc/net/tcp and tcp6 by default; tests point them at fixtures. */
   public record Listeners(Set<Integer> allowedPublicPorts, List<Path> procNetFiles) {}
+
+  /**
+   * Where the SSH server's settings are read: {@code configFile} and the files it includes, or,
+   * when set, {@code sshdTOutput}, a file holding what {@code sshd -T} printed (which needs root).
+   */
+  public record Ssh(Path configFile, Optional<Path> sshdTOutput) {
+    public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/ssh/sshd_config");
+  }
 
   static AuditConfig read(ConfigNode node) {
     Schedule schedule = Schedule.read(node, Duration.ofSeconds(60), Duration.ofSeconds(10));
@@ -58,10 +66,16 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
       l.rejectUnknownKeys();
       return new Listeners(Set.copyOf(ports), paths);
     });
+    Optional<Ssh> ssh = node.object("ssh").map(s -> {
+      Path config = s.path("config_file").orElse(Ssh.DEFAULT_CONFIG_FILE);
+      Optional<Path> sshdT = s.path("sshd_t_output");
+      s.rejectUnknownKeys();
+      return new Ssh(config, sshdT);
+    });
     node.rejectUnknownKeys();
-    if (files.isEmpty() && listeners.isEmpty()) {
-      throw node.error("needs files, listeners or both");
+    if (files.isEmpty() && listeners.isEmpty() && ssh.isEmpty()) {
+      throw node.error("needs files, listeners, ssh or several of them");
     }
-    return new AuditConfig(schedule, List.copyOf(files), listeners);
+    return new AuditConfig(schedule, List.copyOf(files), listeners, ssh);
   }
 }
