@@ -12,12 +12,18 @@ record Cli(
     boolean checkConfig,
     boolean demo,
     boolean help,
-    boolean version) {
+    boolean version,
+    boolean check,
+    String output) {
 
   static final String USAGE = """
       Usage: java -jar sbtc-signer-exporter.jar [flags]
+             java -jar sbtc-signer-exporter.jar check [--config FILE | --demo] [--output text|json]
 
       Prometheus exporter and alerting sidecar for sBTC signer operators.
+
+      check polls every configured source once and prints the signer operators' best-practice checklist
+      (docs/check.md): exit 0 when no item fails, 1 when one does, 2 when the config is invalid.
 
       Flags:
         --config FILE               YAML config file (see examples/config.yml)
@@ -27,6 +33,7 @@ record Cli(
         --web.config.file FILE      TLS and basic auth, in the Prometheus exporter-toolkit format; overrides web_config_file
         --log.level LEVEL           debug, info, warn or error (default info)
         --log.format FORMAT         logfmt or json, one line per event on stderr (default logfmt)
+        --output FORMAT             check only: text (a table) or json (default text)
         --version                   print the version and exit
         --help                      print this help and exit
       """;
@@ -36,13 +43,16 @@ record Cli(
     String config = null;
     String listen = null;
     String webConfig = null;
-    String logLevel = "info";
+    String logLevel = null;
     String logFormat = "logfmt";
     boolean check = false;
     boolean demo = false;
     boolean help = false;
     boolean version = false;
-    for (int i = 0; i < args.length; i++) {
+    // A subcommand, as in promtool's "check config": the report is a different job from serving.
+    boolean checkCommand = args.length > 0 && args[0].equals("check");
+    String output = null;
+    for (int i = checkCommand ? 1 : 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
       int eq = arg.indexOf('=');
@@ -58,6 +68,7 @@ record Cli(
         case "--web.config.file" -> webConfig = value != null ? value : next(args, ++i, arg);
         case "--log.level" -> logLevel = value != null ? value : next(args, ++i, arg);
         case "--log.format" -> logFormat = value != null ? value : next(args, ++i, arg);
+        case "--output" -> output = value != null ? value : next(args, ++i, arg);
         case "--check-config" -> check = true;
         case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
@@ -65,7 +76,21 @@ record Cli(
         default -> throw new IllegalArgumentException("unknown flag " + arg + " (see --help)");
       }
     }
-    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), logLevel, logFormat, check, demo, help, version);
+    if (checkCommand && check) {
+      throw new IllegalArgumentException("check and --check-config: use one (--check-config only validates the config)");
+    }
+    if (output != null && !checkCommand) {
+      throw new IllegalArgumentException("--output applies to check only (see --help)");
+    }
+    if (output != null && !output.equals("text") && !output.equals("json")) {
+      throw new IllegalArgumentException("--output must be text or json (got \"" + output + "\")");
+    }
+    if (logLevel == null) {
+      // The report says which sources failed; their warning lines would only repeat it on stderr.
+      logLevel = checkCommand ? "error" : "info";
+    }
+    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), logLevel, logFormat, check, demo,
+        help, version, checkCommand, output == null ? "text" : output);
   }
 
   private static String next(String[] args, int i, String flag) {

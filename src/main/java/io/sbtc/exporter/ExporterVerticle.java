@@ -1,9 +1,13 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.check.Checklist;
+import io.sbtc.exporter.check.Readings;
+import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
+import io.sbtc.exporter.core.Generation;
 import io.sbtc.exporter.core.SourceSet;
 import io.sbtc.exporter.http.HttpApi;
 import io.sbtc.exporter.http.WebSecurity;
@@ -49,7 +53,7 @@ public final class ExporterVerticle extends VerticleBase {
     String version = BuildInfo.version();
     ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
     security = new WebSecurity(vertx, config.webConfigFile());
-    HttpApi api = new HttpApi(collector, security, () -> ready, this::reload, version, clock);
+    HttpApi api = new HttpApi(collector, security, () -> ready, this::reload, version, clock, () -> scorecard(collector));
     HttpServerOptions options = security.configure(new HttpServerOptions())
         .setHost(config.listenAddress().host())
         .setPort(config.listenAddress().port())
@@ -108,6 +112,12 @@ public final class ExporterVerticle extends VerticleBase {
     return sources.apply(Sources.fromConfig(vertx, next, clock))
         .compose(x -> security.reload(server))
         .onSuccess(x -> LOG.log(Level.INFO, "msg=\"config reloaded\" sources={0}", sources.runners().size()));
+  }
+
+  /** The checklist judged from exactly what a scrape serves now, against the config in force. */
+  private Scorecard scorecard(ExporterCollector collector) {
+    Generation generation = collector.generation();
+    return Checklist.evaluate(new Readings(config, generation.views(), collector.collect(generation), clock.instant()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.check.TextReport;
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ConfigPrinter;
@@ -31,12 +32,12 @@ public final class Main {
     }
   }
 
-  private static ExporterConfig loadWithOverrides(Cli cli) {
+  static ExporterConfig loadWithOverrides(Cli cli) {
     return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow())));
   }
 
   /** Applies the command-line flags that override the config file, on start and on every reload. */
-  private static ExporterConfig withOverrides(Cli cli, ExporterConfig config) {
+  static ExporterConfig withOverrides(Cli cli, ExporterConfig config) {
     if (cli.listenAddress().isPresent()) {
       String text = cli.listenAddress().get();
       config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
@@ -57,6 +58,12 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       LOG.log(Level.WARNING, "msg=\"SIGHUP is not available here; use POST /-/reload\"");
     }
+  }
+
+  /** No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start. */
+  static Vertx newVertx() {
+    return Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
   }
 
   /** @return the exit code, or -1 when the exporter is now running */
@@ -86,9 +93,11 @@ public final class Main {
       err.println("sbtc-signer-exporter: " + e.getMessage());
       return 2;
     }
-    // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+    if (cli.check()) {
+      return CheckCommand.run(cli, newVertx(), out, err,
+          TextReport.colour(out == System.out && System.console() != null, System.getenv("NO_COLOR")));
+    }
+    Vertx vertx = newVertx();
     try {
       ExporterConfig config = cli.demo()
           ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())

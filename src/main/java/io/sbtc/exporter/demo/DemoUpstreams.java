@@ -50,6 +50,10 @@ public final class DemoUpstreams {
             rpc_url: "%1$s"
             interval: 5s
             timeout: 2s
+          versions:
+            minimum:
+              bitcoind: "25.0"
+              stacks_node: "3.1.0.0.5"
           """.formatted(base);
       return ConfigLoader.parse("(demo)", yaml, System::getenv);
     });

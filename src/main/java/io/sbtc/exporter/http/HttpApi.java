@@ -3,6 +3,7 @@ package io.sbtc.exporter.http;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.SourceView;
 import io.vertx.core.Vertx;
@@ -29,9 +30,11 @@ public final class HttpApi {
   private final BooleanSupplier ready;
   private final String version;
   private final Clock clock;
+  private final Supplier<Scorecard> scorecard;
 
+  /** @param scorecard the checklist judged from what a scrape serves now, for the landing page */
   public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, Supplier<Future<Void>> reload,
-      String version, Clock clock) {
+      String version, Clock clock, Supplier<Scorecard> scorecard) {
     this.collector = collector;
     this.security = security;
     this.reload = reload;
@@ -43,6 +46,7 @@ public final class HttpApi {
     this.ready = ready;
     this.version = version;
     this.clock = clock;
+    this.scorecard = scorecard;
   }
 
   public Router router(Vertx vertx) {
@@ -100,7 +104,7 @@ public final class HttpApi {
 
   private void landing(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .end(LandingPage.render(version, collector.views(), clock.instant()));
+        .end(LandingPage.render(version, scorecard.get(), collector.views(), clock.instant()));
   }
 
   private static void plain(RoutingContext ctx, int status, String text) {
