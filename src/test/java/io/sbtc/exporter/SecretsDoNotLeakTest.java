@@ -112,6 +112,12 @@ class SecretsDoNotLeakTest {
     assertEquals(0, code, err.toString());
     seen.add(out.toString(StandardCharsets.UTF_8));
     seen.add(err.toString(StandardCharsets.UTF_8));
+    for (String output : List.of("text", "json")) {
+      ByteArrayOutputStream report = new ByteArrayOutputStream();
+      int checked = Main.run(new String[] {"check", "--config", config.toString(), "--output", output}, new PrintStream(report), new PrintStream(report));
+      assertEquals(1, checked, "the failing upstreams fail the check");
+      seen.add(report.toString(StandardCharsets.UTF_8));
+    }
     seen.addAll(logs);
     assertFalse(logs.isEmpty(), "the failing polls were logged");
 

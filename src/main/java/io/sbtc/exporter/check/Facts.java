@@ -13,12 +13,18 @@ final class Facts {
   }
 
   /**
-   * An age next to its limit, both in the limit's unit, so that "26.4 h old, limit 26 h" never
-   * reads as "26 h old, limit 26 h". {@code between} joins them: " old, limit ".
+   * An age next to its limit, each in its own unit ("3 min old, limit 26 h"), with two decimals when
+   * they would otherwise read the same: "26.02 h old, limit 26 h", never "26 h old, limit 26 h".
+   * {@code between} joins them: " old, limit ".
    */
   static String against(double seconds, String between, double limitSeconds) {
-    String unit = unitFor(limitSeconds);
-    return in(seconds, unit) + between + in(limitSeconds, unit);
+    String value = duration(seconds);
+    String limit = duration(limitSeconds);
+    if (value.equals(limit) && seconds != limitSeconds) {
+      String unit = unitFor(limitSeconds);
+      value = String.format(Locale.ROOT, "%.2f %s", seconds / size(unit), unit);
+    }
+    return value + between + limit;
   }
 
   static String bytes(double n) {
@@ -54,13 +60,16 @@ final class Facts {
   }
 
   private static String in(double seconds, String unit) {
-    double size = switch (unit) {
+    return number(seconds / size(unit)) + " " + unit;
+  }
+
+  private static double size(String unit) {
+    return switch (unit) {
       case "d" -> 86400;
       case "h" -> 3600;
       case "min" -> 60;
       default -> 1;
     };
-    return number(seconds / size) + " " + unit;
   }
 
   /** At most one decimal, none when it is .0: "26", "26.4". */

@@ -92,7 +92,7 @@ final class LandingPage {
           .append("<td data-label=\"State\" class=\"state\"><span class=\"badge ").append(state).append("\"><span aria-hidden=\"true\">")
           .append(MARKS.get(r.state())).append(" </span>").append(state).append("</span></td>")
           .append("<th scope=\"row\" data-label=\"Item\">").append(esc(r.item().title()))
-          .append("<span class=\"id\">").append(esc(r.item().id())).append("</span></th>")
+          .append(" <span class=\"id\">").append(esc(r.item().id())).append("</span></th>")
           .append("<td data-label=\"Measured\" class=\"fact\">").append(esc(r.verdict().fact()));
       r.verdict().hint().ifPresent(h -> html.append("<div class=\"hint\">")
           .append(r.state() == State.MANUAL ? "Ask: " : "To judge it: ").append(esc(h)).append("</div>"));

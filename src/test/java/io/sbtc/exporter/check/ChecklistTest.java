@@ -89,7 +89,14 @@ class ChecklistTest {
         sbtc_backup_min_size_bytes{backup="signer-db"} 1
         """.formatted(T - 31 * 3600), List.of("backup:signer-db"), Map.of());
     assertEquals(State.PASS, r.state(), r.verdict().fact());
-    assertEquals("signer-db: newest backup 1.3 d old, limit 2.1 d, 5 MiB", r.verdict().fact());
+    assertEquals("signer-db: newest backup 31 h old, limit 2.1 d, 5 MiB", r.verdict().fact());
+  }
+
+  @Test
+  void anAgeNextToItsLimitNeverReadsAsTheLimit() {
+    assertEquals("26.02 h old, limit 26 h", Facts.against(26.02 * 3600, " old, limit ", 26 * 3600));
+    assertEquals("3 min old, limit 26 h", Facts.against(180, " old, limit ", 26 * 3600));
+    assertEquals("12 s ago, limit 15 min", Facts.against(12, " ago, limit ", 900));
   }
 
   @Test
