@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
    * Where the SSH server's settings are read: {@code configFile} and the files it includes, or,
    * when set, {@code sshdTOutput}, a file holding what {@code sshd -T} printed (which needs root).
    */
-  public record Ssh(Path configFile, Optional<Path> sshdTOutput) {
+  public record Ssh(Path configFile, @JsonProperty("sshd_t_output") Optional<Path> sshdTOutput) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/ssh/sshd_config");
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.testing.RunningExporter;
@@ -184,6 +186,12 @@ class SshdAuditTest {
     Path empty = write("empty.txt", "\n");
     SourceException e = assertThrows(SourceException.class, () -> SshdConfigParser.readSshdT(empty));
     assertTrue(e.getMessage().contains("has no passwordauthentication line"), e.getMessage());
+  }
+
+  @Test
+  void checkConfigPrintsTheSshKeysAsTheyAreWritten() {
+    String printed = ConfigPrinter.toYaml(ConfigLoader.parse("test.yml", "audit:\n  ssh:\n    sshd_t_output: /var/lib/x/sshd-T.txt\n", n -> null));
+    assertTrue(printed.contains("    config_file: \"/etc/ssh/sshd_config\"\n    sshd_t_output: \"/var/lib/x/sshd-T.txt\"\n"), printed);
   }
 
   @Test
