@@ -2,7 +2,6 @@ package io.sbtc.exporter.check;
 
 import io.sbtc.exporter.config.BackupConfig;
 import io.sbtc.exporter.config.LogConfig;
-import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.source.backup.BackupSource;
 import io.sbtc.exporter.source.backup.BackupVerifySource;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
@@ -30,8 +29,7 @@ final class DataChecks {
       Optional<String> problem = r.problem(BackupSource.PREFIX + name);
       if (problem.isPresent()) {
         // No file at all is the worst case of a stale backup; a directory the exporter may not read says nothing.
-        boolean denied = r.failure(BackupSource.PREFIX + name).filter(e -> e == ErrorReason.AUTH).isPresent();
-        parts.add(denied ? State.UNKNOWN : State.FAIL, problem.get());
+        parts.add(r.whenDown(BackupSource.PREFIX + name), problem.get());
         continue;
       }
       OptionalDouble last = r.value("sbtc_backup_last_timestamp_seconds", "backup", name);
@@ -100,9 +98,9 @@ final class DataChecks {
     }
     Optional<String> problem = r.problem(SignerDbSource.NAME);
     if (problem.isPresent()) {
-      boolean denied = r.failure(SignerDbSource.NAME).filter(e -> e == ErrorReason.AUTH).isPresent();
-      return denied ? Verdict.unknown("cannot judge: " + problem.get() + " (the exporter's login is refused; the signer may be fine)")
-          : Verdict.fail(problem.get());
+      return r.whenDown(SignerDbSource.NAME) == State.FAIL ? Verdict.fail(problem.get())
+          : Verdict.unknown("cannot judge: " + problem.get() + (r.failure(SignerDbSource.NAME).isPresent()
+              ? " (the exporter's login is refused; the signer may be fine)" : ""));
     }
     StringBuilder fact = new StringBuilder("reachable");
     r.value("sbtc_signer_db_migrations").ifPresent(m -> fact.append(", ").append(Facts.count(m)).append(" migrations applied"));

@@ -111,6 +111,15 @@ public record Readings(ExporterConfig config, List<SourceView> views, MetricSnap
     return source(source).filter(v -> !v.up()).flatMap(v -> v.state().lastError()).map(SourceException::reason);
   }
 
+  /**
+   * What a source without fresh data means for an item that needs it to answer: a failure when its
+   * latest poll failed, but unknown while it has not answered yet, or when only the exporter's own
+   * login was refused (the upstream itself may be fine).
+   */
+  public State whenDown(String source) {
+    return failure(source).filter(reason -> reason != ErrorReason.AUTH).isPresent() ? State.FAIL : State.UNKNOWN;
+  }
+
   /** The errors of calls that failed while the rest of the poll worked (a missing audited file...). */
   public List<SourceException> partialErrors(String source) {
     return source(source).flatMap(SourceView::fresh).map(s -> s.partialErrors()).orElse(List.of());

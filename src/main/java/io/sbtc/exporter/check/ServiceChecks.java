@@ -2,7 +2,6 @@ package io.sbtc.exporter.check;
 
 import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.config.VersionsConfig;
-import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceView;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
@@ -29,9 +28,9 @@ final class ServiceChecks {
       return Verdict.notConfigured("the signer's metrics endpoint is not watched",
           "add signer.metrics_url (the signer's prometheus_exporter_endpoint, port 9184 by default)");
     }
-    Optional<String> problem = r.problem(SignerMetricsSource.NAME);
-    if (problem.isPresent()) {
-      return Verdict.fail(problem.get());
+    Optional<Verdict> down = down(r, SignerMetricsSource.NAME, "the signer refuses the exporter");
+    if (down.isPresent()) {
+      return down.get();
     }
     return Verdict.pass("enabled: " + Facts.count(r.value("sbtc_signer_metrics_relayed_series").orElse(0)) + " series relayed");
   }
@@ -41,15 +40,23 @@ final class ServiceChecks {
     if (r.views().isEmpty()) {
       return Verdict.notConfigured("no source is configured", "add sections to the config file (see examples/config.yml)");
     }
-    List<String> down = new ArrayList<>();
+    Parts parts = new Parts();
+    int answered = 0;
     for (SourceView v : r.views()) {
-      r.problem(v.name()).ifPresent(down::add);
+      Optional<String> problem = r.problem(v.name());
+      if (problem.isPresent()) {
+        // Here a refused login fails too: the source is blind, whoever is at fault.
+        parts.add(r.failure(v.name()).isPresent() ? State.FAIL : State.UNKNOWN, problem.get());
+      } else {
+        answered++;
+      }
     }
     int total = r.views().size();
-    if (down.isEmpty()) {
+    if (parts.isEmpty()) {
       return Verdict.pass("all " + total + " sources answered");
     }
-    return Verdict.fail(down.size() + " of " + total + " sources did not answer: " + String.join("; ", down));
+    Verdict detail = parts.verdict();
+    return new Verdict(detail.state(), answered + " of " + total + " sources answered; " + detail.fact(), Optional.empty());
   }
 
   /** The node down is a failure: the signer cannot work without it (SbtcSourceDown for the source). */
@@ -186,13 +193,16 @@ final class ServiceChecks {
     return parts.isEmpty() ? Verdict.unknown("no running version could be compared with a release") : parts.verdict();
   }
 
-  /** A source that did not answer: unknown when only the exporter's credentials are refused, else a failure. */
+  /** A source without fresh data: a failure when its poll failed, unknown while pending or when only the exporter's login is refused. */
   private static Optional<Verdict> down(Readings r, String source, String whenRefused) {
     Optional<String> problem = r.problem(source);
     if (problem.isEmpty()) {
       return Optional.empty();
     }
-    boolean refused = r.failure(source).filter(e -> e == ErrorReason.AUTH).isPresent();
-    return Optional.of(refused ? Verdict.unknown("cannot judge: " + problem.get() + " (" + whenRefused + ")") : Verdict.fail(problem.get()));
+    if (r.whenDown(source) == State.FAIL) {
+      return Optional.of(Verdict.fail(problem.get()));
+    }
+    boolean refused = r.failure(source).isPresent();
+    return Optional.of(Verdict.unknown("cannot judge: " + problem.get() + (refused ? " (" + whenRefused + ")" : "")));
   }
 }

@@ -213,6 +213,21 @@ class ChecklistTest {
   }
 
   @Test
+  void aSourceThatHasNotAnsweredYetIsUnknownNotAFailure() {
+    String yaml = "bitcoin:\n  rpc_url: http://127.0.0.1:8332\n  cookie_file: /var/lib/bitcoind/.cookie\n" + BACKUP_YAML;
+    Readings base = readings(yaml, "", List.of(), Map.of());
+    SourceState pending = new SourceState(Optional.empty(), Optional.empty(), false, false, Duration.ZERO, Optional.empty(), Map.of());
+    Readings r = new Readings(base.config(), List.of(new SourceView("bitcoin", Duration.ofSeconds(15), pending, Optional.empty()),
+        new SourceView("backup:signer-db", Duration.ofSeconds(60), pending, Optional.empty())), base.metrics(), NOW);
+    Scorecard card = Checklist.evaluate(r);
+    assertEquals(State.UNKNOWN, item(card, "bitcoin-node").state());
+    assertEquals("cannot judge: bitcoin: no answer yet", item(card, "bitcoin-node").verdict().fact());
+    assertEquals(State.UNKNOWN, item(card, "backup-fresh").state());
+    assertEquals(State.UNKNOWN, item(card, "sources").state());
+    assertEquals("0 of 2 sources answered; bitcoin: no answer yet; backup:signer-db: no answer yet", item(card, "sources").verdict().fact());
+  }
+
+  @Test
   void aPrunedBitcoinNodeFails() {
     String yaml = "bitcoin:\n  rpc_url: http://127.0.0.1:8332\n  cookie_file: /var/lib/bitcoind/.cookie\n";
     Result r = judge("bitcoin-node", yaml, """
