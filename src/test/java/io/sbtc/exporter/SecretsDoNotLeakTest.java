@@ -114,7 +114,7 @@ class SecretsDoNotLeakTest {
     seen.add(err.toString(StandardCharsets.UTF_8));
     for (String output : List.of("text", "json")) {
       ByteArrayOutputStream report = new ByteArrayOutputStream();
-      int checked = Main.run(new String[] {"check", "--config", config.toString(), "--output", output}, new PrintStream(report), new PrintStream(report));
+      int checked = Main.run(new String[] {"check", "--config", config.toString(), "--output", output, "--log.level", "info"}, new PrintStream(report), new PrintStream(report));
       assertEquals(1, checked, "the failing upstreams fail the check");
       seen.add(report.toString(StandardCharsets.UTF_8));
     }

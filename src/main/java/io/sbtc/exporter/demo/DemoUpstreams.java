@@ -32,24 +32,26 @@ public final class DemoUpstreams {
     new DemoNodes().mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(server -> {
       String base = "http://127.0.0.1:" + server.actualPort();
+      // Timeouts well above what the in-process upstreams need: a cold JVM's first poll on a busy
+      // machine can take seconds, and `check --demo` judges that first poll.
       String yaml = """
           listen_address: "127.0.0.1:10184"
           signer:
             metrics_url: "%1$s/metrics"
             info_url: "%1$s/info"
             interval: 5s
-            timeout: 2s
+            timeout: 4s
           bitcoin:
             rpc_url: "%1$s"
             rpc_user: "demo"
             # The demo node accepts any password; a real one comes from a file or the environment.
             rpc_password: "${SBTC_DEMO_BITCOIN_RPC_PASSWORD:-demo}"
             interval: 5s
-            timeout: 2s
+            timeout: 4s
           stacks:
             rpc_url: "%1$s"
             interval: 5s
-            timeout: 2s
+            timeout: 4s
           versions:
             minimum:
               bitcoind: "25.0"
