@@ -73,7 +73,8 @@ class AlertingEndToEndTest {
   static String rulesWithoutFor() throws IOException {
     String rules = Files.readString(RuleFile.PATH);
     String shortened = rules.replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 0s");
-    assertEquals(RuleFile.load().alerts().size(), shortened.split("for: 0s", -1).length - 1, "every alert's for: was shortened");
+    long withFor = RuleFile.load().alerts().stream().filter(a -> !a.forDuration().equals("0s")).count();
+    assertEquals(withFor, shortened.split("for: 0s", -1).length - 1, "every alert's for: was shortened");
     return shortened;
   }
 
