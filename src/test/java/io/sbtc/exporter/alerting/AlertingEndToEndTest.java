@@ -14,7 +14,12 @@ import io.sbtc.exporter.testing.ExternalTool;
 import io.sbtc.exporter.testing.Fixtures;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.WebhookReceiver;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertingEndToEndTest {
   static final Duration WAIT = Duration.ofSeconds(40);
   static final String INSTANCE = "signer-e2e";
+  static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
   static WireMockExtension signer = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -79,7 +85,7 @@ class AlertingEndToEndTest {
   }
 
   @Test
-  void signerWithoutPeersAndThenWithoutMetricsPagesAndResolves() throws IOException {
+  void signerWithoutPeersAndThenWithoutMetricsPagesAndResolves() throws IOException, InterruptedException {
     Path prometheusBin = ExternalTool.require("prometheus");
     Path alertmanagerBin = ExternalTool.require("prometheus-alertmanager", "alertmanager");
     healthySigner();
@@ -157,6 +163,24 @@ class AlertingEndToEndTest {
 
         healthySigner();
         webhook.await(alert("resolved", "SbtcSignerMetricsDown", Map.of("source", "signer_metrics", "instance", INSTANCE)).and(same(down)), WAIT, logs);
+
+        // Every rule evaluated against the real exporter's series without an error (a bad vector match or
+        // a duplicate label set is only logged by Prometheus, and the rule never fires).
+        JsonNode groups = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + promPort + "/api/v1/rules")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).path("data").path("groups");
+        List<String> unhealthy = new ArrayList<>();
+        int rules = 0;
+        for (JsonNode group : groups) {
+          for (JsonNode rule : group.path("rules")) {
+            rules++;
+            if (!rule.path("health").asText().equals("ok")) {
+              unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " " + rule.path("lastError").asText());
+            }
+          }
+        }
+        assertEquals(RuleFile.load().alerts().size() + RuleFile.load().recordingRules().size(), rules);
+        assertEquals(List.of(), unhealthy);
       }
     }
   }
