@@ -77,6 +77,9 @@ public final class BackupVerifier {
     try {
       BackupFiles.BackupFile file = settledNewest(deadline);
       DumpFormat format = DumpFormat.of(file.path());
+      if (!format.usesPgRestore()) {
+        PsqlRestrictedMode.requireSupport(verify.psql(), deadline);
+      }
       checkNotStopping();
       database = scratch.create(clock.instant(), deadline);
       restore(file.path(), format, database, deadline);
@@ -157,7 +160,10 @@ public final class BackupVerifier {
     command.addAll(List.of(verify.psql(), "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1"));
     command.addAll(connection);
     command.addAll(List.of("--file", "-"));
+    String key = PsqlRestrictedMode.newKey();
     Optional<PlainSqlFilter.Result> fed = RestoreProcess.run(command, s, verify.password(), tempDir, deadline, stdin -> {
+      // Restricted before the backup's first byte; ON_ERROR_STOP ends psql if it refuses this line.
+      stdin.write(PsqlRestrictedMode.enter(key));
       try (InputStream in = open(file, format)) {
         return PlainSqlFilter.copy(in, stdin);
       }

@@ -10,6 +10,8 @@ public enum FailureReason {
   STILL_BEING_WRITTEN,
   /** pg_restore or psql could not be started. */
   TOOL_MISSING,
+  /** psql cannot lock out its own commands (no {@code \\restrict}): plain SQL is not fed to it. */
+  TOOL_TOO_OLD,
   /** The scratch server refused or failed to create the temporary database. */
   SCRATCH_UNAVAILABLE,
   /** Not a dump at all, or a gzip that does not decompress. */
