@@ -14,6 +14,8 @@ public enum FailureReason {
   TOOL_TOO_OLD,
   /** The scratch server refused or failed to create the temporary database. */
   SCRATCH_UNAVAILABLE,
+  /** The scratch user could run programs or touch files on the scratch server's host: nothing is restored. */
+  SCRATCH_TOO_PRIVILEGED,
   /** Not a dump at all, or a gzip that does not decompress. */
   CORRUPT_FILE,
   /** A plain dump with psql commands other than pg_dump's own (made with --create, or pg_dumpall). */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Backup files written by someone who wants the exporter to run their commands. The backup
@@ -104,9 +105,43 @@ class HostileBackupTest {
     assertFalse(Files.exists(ran), "the old psql was started on the backup");
   }
 
+  /**
+   * Whatever psql does, the backup's SQL runs on the scratch server as the scratch user, and SQL
+   * can run programs there (COPY ... TO PROGRAM) when that user is a superuser or a member of
+   * pg_execute_server_program, or read and write the server's files with pg_read_server_files and
+   * pg_write_server_files. docs/database.md asks for a user with LOGIN CREATEDB only; one with more
+   * is refused before anything is restored, for archives too (pg_restore runs the same SQL).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"superuser", "pg_execute_server_program", "pg_write_server_files", "CREATEROLE"})
+  void aScratchUserThatCouldRunProgramsOrWriteFilesIsRefused(String power) throws IOException {
+    Path marker = Files.createDirectories(shared.resolve("markers")).resolve(power);
+    marker.getParent().toFile().setWritable(true, false);
+    String user = "postgres";
+    String password = "";
+    if (!power.equals("superuser")) {
+      user = "sbtc_" + power.toLowerCase(java.util.Locale.ROOT);
+      // Before PostgreSQL 16, CREATEROLE may grant itself pg_execute_server_program.
+      String grant = power.equals("CREATEROLE") ? "CREATEROLE" : "IN ROLE " + power;
+      pg.exec(pg.scratch, "postgres", "CREATE ROLE " + user + " LOGIN CREATEDB PASSWORD 'pw-" + user + "' " + grant);
+      password = "password_file: \"" + Files.writeString(dir.resolve("pw"), "pw-" + user + "\n") + "\"";
+    }
+    String copy = power.equals("pg_write_server_files") ? "COPY (SELECT 1) TO '" + marker + "'" : "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "'";
+    String script = copy + ";\n" + PlainSqlFilter.COMPLETE_MARKER + "\n";
+    VerifyOutcome outcome = verify(Files.writeString(dir.resolve("signer-20260722.sql"), script),
+        "postgresql://" + user + "@127.0.0.1:" + pg.scratch.getPort() + "/postgres", password);
+    assertFalse(Files.exists(marker), "the backup ran a program on the scratch server's host: " + outcome.message());
+    assertEquals(Optional.of(FailureReason.SCRATCH_TOO_PRIVILEGED), outcome.failure(), outcome.message());
+    assertTrue(outcome.message().startsWith("the scratch user " + user + " "), outcome.message());
+  }
+
   // --- helpers
 
   private VerifyOutcome verify(Path backup, Path passwordFile, String... verifyKeys) {
+    return verify(backup, pg.scratchUrl(), "password_file: \"" + passwordFile + "\"", verifyKeys);
+  }
+
+  private VerifyOutcome verify(Path backup, String scratchUrl, String passwordLine, String... verifyKeys) {
     StringBuilder extra = new StringBuilder();
     for (String kv : verifyKeys) {
       extra.append("      ").append(kv).append('\n');
@@ -118,9 +153,9 @@ class HostileBackupTest {
             pattern: "signer-*"
             verify:
               scratch_url: "%s"
-              password_file: "%s"
+              %s
               settle_time: 50ms
-        %s""".formatted(backup.getParent(), pg.scratchUrl(), passwordFile, extra);
+        %s""".formatted(backup.getParent(), scratchUrl, passwordLine, extra);
     ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
     return new BackupVerifier(config.backups().get(0), Optional.empty(), dir, Clock.systemUTC()).run();
   }
