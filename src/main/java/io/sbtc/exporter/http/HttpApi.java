@@ -11,7 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
+import io.vertx.core.MultiMap;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import io.vertx.core.Future;
 
 /** The exporter's HTTP endpoints: {@code /metrics}, {@code /}, {@code /-/healthy}, {@code /-/ready}. */
 public final class HttpApi {
+  private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
   private final ExporterCollector collector;
   private final WebSecurity security;
   private final Supplier<Future<Void>> reload;
@@ -63,30 +65,49 @@ public final class HttpApi {
     return router;
   }
 
+  /**
+   * The common scrape is a plain GET whose answer is already encoded: written at once. Anything
+   * else (a new generation, name[] filters, HEAD) is encoded on a worker, one at a time, so the
+   * event loop keeps answering /-/healthy while a large exposition is encoded, and concurrent
+   * scrapes of a new generation encode it once.
+   */
   private void metrics(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    // The common scrape is a plain GET: served from the cache. name[] filters, ?debug= and HEAD are rare: encoded each time.
-    if (request.method() == HttpMethod.GET && request.query() == null) {
-      Optional<ScrapeCache.Answer> answer;
-      try {
-        answer = cache.answer(request.getHeader("Accept"), request.headers().getAll("Accept-Encoding"));
-      } catch (RuntimeException e) {
-        answer = Optional.empty(); // the uncached path below logs it and answers 500
-      }
-      if (answer.isPresent()) {
-        HttpServerResponse response = ctx.response().setStatusCode(answer.get().status());
-        answer.get().headers().forEach(response::putHeader);
-        response.end(answer.get().body());
+    String accept = request.getHeader("Accept");
+    List<String> encodings = request.headers().getAll("Accept-Encoding");
+    boolean plainGet = request.method() == HttpMethod.GET && request.query() == null;
+    if (plainGet) {
+      Optional<RecordedScrape.Answer> hit = cache.cached(accept, encodings);
+      if (hit.isPresent()) {
+        send(ctx, hit.get());
         return;
       }
     }
-    try (VertxScrapeExchange exchange = new VertxScrapeExchange(ctx.request())) {
-      scrapeHandler.handleRequest(exchange);
-    } catch (IOException | RuntimeException e) {
-      if (!ctx.response().ended()) {
-        plain(ctx, 500, "An error occurred while collecting metrics; see the exporter's log.\n");
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    RecordedScrape.Request copy = new RecordedScrape.Request(request.method().name(), request.path(), request.query(), headers::getAll);
+    ctx.vertx().executeBlocking(() -> {
+      Optional<RecordedScrape.Answer> cached = plainGet ? cache.answer(accept, encodings) : Optional.empty();
+      return cached.isPresent() ? cached.get() : RecordedScrape.run(scrapeHandler, copy);
+    }, true).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(ctx, ar.result());
+      } else {
+        LOG.log(Level.ERROR, "msg=\"scrape failed\" error={0}", ar.cause().toString());
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          plain(ctx, 500, "An error occurred while collecting metrics; see the exporter's log.\n");
+        }
       }
+    });
+  }
+
+  private static void send(RoutingContext ctx, RecordedScrape.Answer answer) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return; // the client went away while the answer was encoded
     }
+    response.setStatusCode(answer.status());
+    answer.headers().forEach(response::putHeader);
+    response.end(answer.body());
   }
 
   private void readiness(RoutingContext ctx) {
