@@ -47,8 +47,9 @@ public final class HttpApi {
     this.clock = clock;
   }
 
-  public Router router(Vertx vertx) {
+  public Router router(Vertx vertx, ConnectionSlots slots) {
     Router router = Router.router(vertx);
+    router.route().handler(slots::requestStarted);
     router.route().handler(security::authenticate);
     router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::metrics);
     router.route("/metrics").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
