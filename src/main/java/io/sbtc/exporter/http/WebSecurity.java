@@ -1,8 +1,6 @@
 package io.sbtc.exporter.http;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.Secret;
 import io.sbtc.exporter.config.WebConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,15 +13,11 @@ import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,15 +28,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class WebSecurity {
   private static final System.Logger LOG = System.getLogger(WebSecurity.class.getName());
   private static final long RELOAD_CHECK_MS = 5_000;
-  /** bcrypt is slow on purpose; remember good credentials so a 15s scrape does not pay for it every time. */
-  private static final int MAX_CACHED = 64;
-  /** A real hash, checked for unknown users so they take as long as known ones. */
-  private static final char[] DUMMY_HASH = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi".toCharArray();
 
   private final Vertx vertx;
   private final Optional<Path> file;
   private final AtomicReference<WebConfig> current;
-  private final Set<String> verified = ConcurrentHashMap.newKeySet();
+  private final BasicAuth basicAuth;
   private volatile byte[] lastDigest;
 
   public WebSecurity(Vertx vertx, Optional<Path> file) {
@@ -50,6 +40,8 @@ public final class WebSecurity {
     this.file = file;
     this.current = new AtomicReference<>(file.map(WebConfig::load).orElse(WebConfig.NONE));
     this.lastDigest = file.map(WebSecurity::digestOf).orElse(null);
+    this.basicAuth = new BasicAuth(vertx);
+    warnAboutMixedCosts(current.get());
   }
 
   public WebConfig current() {
@@ -108,7 +100,8 @@ public final class WebSecurity {
         : Future.succeededFuture();
     return applied.onSuccess(x -> {
       current.set(next);
-      verified.clear();
+      basicAuth.forget();
+      warnAboutMixedCosts(next);
       LOG.log(Level.INFO, "msg=\"web config reloaded\" file={0} users={1}", file.get(), next.basicAuthUsers().size());
     }).onFailure(e -> LOG.log(Level.ERROR, "msg=\"web config not reloaded: TLS files rejected\" error=\"{0}\"", e.getMessage()));
   }
@@ -116,56 +109,20 @@ public final class WebSecurity {
   /** Basic auth for every route when the web config has users; 401 without detail otherwise. */
   public void authenticate(RoutingContext ctx) {
     WebConfig config = current.get();
-    if (!config.authRequired()) {
+    if (config.authRequired()) {
+      basicAuth.authenticate(ctx, config);
+    } else {
       ctx.next();
-      return;
     }
-    String[] credentials = parseBasic(ctx.request().getHeader("Authorization"));
-    if (credentials == null) {
-      unauthorized(ctx);
-      return;
-    }
-    Secret hash = config.basicAuthUsers().get(credentials[0]);
-    String cacheKey = hash == null ? null : cacheKey(credentials[0], credentials[1], hash.reveal());
-    if (cacheKey != null && verified.contains(cacheKey)) {
-      ctx.next();
-      return;
-    }
-    ctx.request().pause();
-    char[] password = credentials[1].toCharArray();
-    char[] expected = hash == null ? DUMMY_HASH : hash.reveal().toCharArray();
-    vertx.executeBlocking(() -> BCrypt.verifyer().verify(password, expected).verified && hash != null, false)
-        .onComplete(ar -> {
-          ctx.request().resume();
-          if (ar.succeeded() && ar.result()) {
-            if (verified.size() >= MAX_CACHED) {
-              verified.clear();
-            }
-            verified.add(cacheKey);
-            ctx.next();
-          } else {
-            unauthorized(ctx);
-          }
-        });
   }
 
-  private static void unauthorized(RoutingContext ctx) {
-    ctx.response().setStatusCode(401)
-        .putHeader("WWW-Authenticate", "Basic realm=\"sbtc-signer-exporter\"")
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end("Unauthorized\n");
-  }
-
-  private static String[] parseBasic(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return null;
-    }
-    try {
-      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-      int colon = decoded.indexOf(':');
-      return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-    } catch (IllegalArgumentException e) {
-      return null;
+  /** Unknown users are checked at the highest cost; a user with a lower one answers faster, which tells its name apart. */
+  private static void warnAboutMixedCosts(WebConfig config) {
+    Set<Integer> costs = new java.util.TreeSet<>();
+    config.basicAuthUsers().values().forEach(h -> costs.add(BasicAuth.cost(h.reveal())));
+    if (costs.size() > 1) {
+      LOG.log(Level.WARNING, "msg=\"basic_auth_users have different bcrypt costs {0}: a user with a lower cost answers faster than"
+          + " an unknown user, which tells its name apart; hash every password with the same cost\"", costs);
     }
   }
 
@@ -182,23 +139,12 @@ public final class WebSecurity {
     return ssl;
   }
 
-  private static String cacheKey(String user, String password, String hash) {
-    return Base64.getEncoder().encodeToString(sha256(user + "\u0000" + password + "\u0000" + hash));
-  }
-
   private static byte[] digestOf(Path file) {
     try {
-      return sha256(Files.readString(file));
+      return BasicAuth.sha256(Files.readString(file));
     } catch (IOException e) {
       return new byte[0];
     }
   }
 
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
