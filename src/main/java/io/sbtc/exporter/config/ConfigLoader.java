@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads a YAML config file into a validated {@link ExporterConfig}, or fails with one clear line. */
 public final class ConfigLoader {
@@ -32,6 +33,20 @@ public final class ConfigLoader {
     return parse(name, text, env);
   }
 
+  /**
+   * What is wrong, without the excerpt of the offending line that SnakeYAML adds to its message:
+   * that line may hold a URL with a password in it.
+   */
+  static String yamlProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException m) {
+      String context = m.getContext() == null ? "" : m.getContext() + ": ";
+      String mark = m.getProblemMark() == null ? "" : " at line " + (m.getProblemMark().getLine() + 1) + ", column "
+          + (m.getProblemMark().getColumn() + 1);
+      return context + m.getProblem() + mark;
+    }
+    return e.getOriginalMessage().lines().findFirst().orElse("");
+  }
+
   public static ExporterConfig parse(String name, String yaml, Function<String, String> env) {
     JsonNode root;
     try {
@@ -39,7 +54,7 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : "line " + at.getLineNr() + ": ";
-      throw ConfigException.at(name, "", where + "not valid YAML (" + e.getOriginalMessage() + ")");
+      throw ConfigException.at(name, "", where + "not valid YAML (" + yamlProblem(e) + ")");
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = YAML.createObjectNode();

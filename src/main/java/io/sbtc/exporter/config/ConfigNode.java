@@ -190,16 +190,29 @@ public final class ConfigNode {
     String scheme = s.contains("://") ? s.substring(0, s.indexOf("://")).toLowerCase(java.util.Locale.ROOT) : "";
     if (!schemes.contains(scheme)) {
       throw error(key, "must be a URL starting with " + String.join(" or ", new TreeSet<>(schemes).stream().map(x -> x + "://").toList())
-          + " (got \"" + Redact.url(s) + "\")");
+          + " (got \"" + shownUrl(s) + "\")");
     }
+    URI uri;
+    try {
+      uri = new URI(s);
+    } catch (URISyntaxException e) {
+      // The exception's message quotes the whole input; its reason and index do not.
+      throw error(key, "is not a valid URL: " + e.getReason().toLowerCase(java.util.Locale.ROOT) + " at character " + (e.getIndex() + 1)
+          + " (got \"" + Redact.urlAsWritten(s) + "\")");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw error(key, "must be a URL with a host (got \"" + Redact.urlAsWritten(s) + "\")");
+    }
+    return uri;
+  }
+
+  /** A URL in a config error: its parts when it parses with a host, else only what cannot be secret. */
+  private static String shownUrl(String s) {
     try {
       URI uri = new URI(s);
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        throw error(key, "must be a URL with a host (got \"" + Redact.url(s) + "\")");
-      }
-      return uri;
+      return uri.getHost() == null || uri.getHost().isEmpty() ? Redact.urlAsWritten(s) : Redact.parsedUrl(uri);
     } catch (URISyntaxException e) {
-      throw error(key, "is not a valid URL (got \"" + Redact.url(s) + "\")");
+      return Redact.urlAsWritten(s);
     }
   }
 
