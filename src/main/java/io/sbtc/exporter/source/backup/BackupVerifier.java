@@ -5,6 +5,7 @@ import io.sbtc.exporter.config.BackupVerifyConfig;
 import io.sbtc.exporter.config.PgUrl;
 import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.ConfinedDirectory;
 import io.sbtc.exporter.source.postgres.PgConnector;
 import io.sbtc.exporter.source.postgres.SqlErrors;
 import java.io.BufferedInputStream;
@@ -188,7 +189,7 @@ public final class BackupVerifier {
   }
 
   private static InputStream open(Path file, DumpFormat format) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    InputStream raw = new BufferedInputStream(ConfinedDirectory.open(file), 1 << 16);
     if (format != DumpFormat.GZIP_SQL) {
       return raw;
     }

@@ -135,7 +135,53 @@ class HostileBackupTest {
     assertTrue(outcome.message().startsWith("the scratch user " + user + " "), outcome.message());
   }
 
+  /**
+   * A link in the backup directory to a file the exporter's user can read elsewhere (a secret, the
+   * signer's key) must not be restored: psql's errors quote what it was fed, and they reach the
+   * log and the landing page.
+   */
+  @Test
+  void aLinkOutOfTheBackupDirectoryIsNeverRestored(@TempDir Path elsewhere) throws IOException {
+    Path secret = Files.writeString(elsewhere.resolve("shadow"), "planted4f1cSecret:$6$xyz:19000:0:99999:7:::\n");
+    Path backups = Files.createDirectory(dir.resolve("backups"));
+    Files.createSymbolicLink(backups.resolve("signer-20260723.sql"), secret);
+    VerifyOutcome outcome = verifyIn(backups);
+    assertEquals(Optional.of(FailureReason.NO_BACKUP), outcome.failure(), outcome.message());
+    assertEquals("no file matching \"signer-*\" in " + backups + " (1 links out of the directory, not followed)", outcome.message());
+  }
+
+  /** The link is skipped and the real backup beside it verified; a link to a sibling is an ordinary file. */
+  @Test
+  void theBackupBesideALinkOutIsVerified(@TempDir Path elsewhere) throws IOException {
+    Path backups = Files.createDirectory(dir.resolve("backups"));
+    Path real = pg.dump(SignerPostgres.SIGNER_DB, "p", backups.resolve("signer-20260722.sql"));
+    Files.setLastModifiedTime(real, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-07-22T03:00:00Z")));
+    Files.createSymbolicLink(backups.resolve("signer-latest.sql"), real.getFileName());
+    Path secret = Files.writeString(elsewhere.resolve("shadow"), "planted4f1cSecret:$6$xyz:19000:0:99999:7:::\n");
+    Files.createSymbolicLink(backups.resolve("signer-20260723.sql"), secret);
+    VerifyOutcome outcome = verifyIn(backups);
+    assertEquals(Optional.empty(), outcome.failure(), outcome.message());
+    assertTrue(outcome.message().startsWith("restored " + real.toRealPath()), outcome.message());
+  }
+
   // --- helpers
+
+  private VerifyOutcome verifyIn(Path backups) {
+    String yaml = """
+        backups:
+          - name: signer-db
+            path: "%s"
+            pattern: "signer-*"
+            verify:
+              scratch_url: "%s"
+              password_file: "%s"
+              settle_time: 50ms
+        """.formatted(backups, pg.scratchUrl(), pg.verifierPasswordFile());
+    ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
+    VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), Optional.empty(), dir, Clock.systemUTC()).run();
+    assertFalse(outcome.message().contains("planted4f1cSecret"), outcome.message());
+    return outcome;
+  }
 
   private VerifyOutcome verify(Path backup, Path passwordFile, String... verifyKeys) {
     return verify(backup, pg.scratchUrl(), "password_file: \"" + passwordFile + "\"", verifyKeys);
