@@ -24,6 +24,7 @@ public final class ExporterVerticle extends VerticleBase {
 
   private final Clock clock;
   private final Optional<Supplier<ExporterConfig>> reloader;
+  private final boolean lifecycleApi;
   private volatile ExporterConfig config;
   private volatile List<DerivedMetrics> derived = List.of();
   private volatile boolean ready;
@@ -37,9 +38,15 @@ public final class ExporterVerticle extends VerticleBase {
 
   /** @param reloader reads the config again (file plus command-line overrides); absent when there is no file */
   public ExporterVerticle(ExporterConfig config, Clock clock, Optional<Supplier<ExporterConfig>> reloader) {
+    this(config, clock, reloader, false);
+  }
+
+  /** @param lifecycleApi whether POST /-/reload is served (--web.enable-lifecycle) */
+  public ExporterVerticle(ExporterConfig config, Clock clock, Optional<Supplier<ExporterConfig>> reloader, boolean lifecycleApi) {
     this.config = config;
     this.clock = clock;
     this.reloader = reloader;
+    this.lifecycleApi = lifecycleApi;
   }
 
   @Override
@@ -48,7 +55,7 @@ public final class ExporterVerticle extends VerticleBase {
     String version = BuildInfo.version();
     ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
     security = new WebSecurity(vertx, config.webConfigFile());
-    HttpApi api = new HttpApi(collector, security, () -> ready, this::reload, version, clock);
+    HttpApi api = new HttpApi(collector, security, () -> ready, lifecycleApi ? Optional.of(this::reload) : Optional.empty(), version, clock);
     HttpServerOptions options = security.configure(new HttpServerOptions())
         .setHost(config.listenAddress().host())
         .setPort(config.listenAddress().port())

@@ -99,7 +99,7 @@ public final class Main {
         return 0;
       }
       Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli));
-      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader);
+      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader, cli.enableLifecycle());
       vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
       reloadOnSighup(vertx, exporter);
       LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",

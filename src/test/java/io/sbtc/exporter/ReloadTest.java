@@ -40,7 +40,7 @@ class ReloadTest {
     signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
     Path config = dir.resolve("config.yml");
     Files.writeString(config, infoOnly());
-    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+    try (ExporterProcess exporter = ExporterProcess.start(config, "--web.enable-lifecycle")) {
       exporter.awaitScrape(s -> s.value("sbtc_exporter_source_up{source=\"signer_info\"}").orElse(0.0) == 1.0);
       assertFalse(exporter.scrape().has("peers_connected{app=\"signer\"}"));
 
@@ -51,10 +51,57 @@ class ReloadTest {
       assertEquals(1.0, exporter.scrape().get("sbtc_exporter_source_up{source=\"signer_info\"}"), "the running config stays");
 
       Files.writeString(config, both());
-      assertEquals(200, exporter.post("/-/reload").statusCode());
+      awaitAccepted(exporter); // the refused reload a moment ago counts against the rate limit
       exporter.awaitScrape(s -> s.has("peers_connected{app=\"signer\"}"));
       assertTrue(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
     }
+  }
+
+  /** As in Prometheus, the lifecycle endpoint is off unless asked for; SIGHUP and the file watch do not need it. */
+  @Test
+  void postReloadIsOffWithoutEnableLifecycle() throws Exception {
+    signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, infoOnly());
+    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+      Files.writeString(config, both());
+      HttpResponse<String> off = exporter.post("/-/reload");
+      assertEquals(403, off.statusCode());
+      assertEquals("Lifecycle API is not enabled; start with --web.enable-lifecycle, or send SIGHUP\n", off.body());
+      assertFalse(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
+      exporter.signal("HUP");
+      exporter.awaitScrape(s -> s.has("peers_connected{app=\"signer\"}"));
+    }
+  }
+
+  /** Each reload re-reads files and may restart sources: a flood of requests gets 429 instead. */
+  @Test
+  void postReloadIsRateLimited() throws Exception {
+    signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, infoOnly());
+    try (ExporterProcess exporter = ExporterProcess.start(config, "--web.enable-lifecycle")) {
+      assertEquals(200, exporter.post("/-/reload").statusCode());
+      HttpResponse<String> again = exporter.post("/-/reload");
+      assertEquals(429, again.statusCode());
+      assertEquals("1", again.headers().firstValue("Retry-After").orElseThrow());
+      awaitAccepted(exporter);
+    }
+  }
+
+  private static void awaitAccepted(ExporterProcess exporter) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline && (status = exporter.post("/-/reload").statusCode()) == 429) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    assertEquals(200, status);
   }
 
   @Test

@@ -103,7 +103,7 @@ class UrlSecretsInErrorsTest {
     Vertx vertx = Vertx.vertx();
     try {
       ExporterVerticle exporter = new ExporterVerticle(ConfigLoader.load(config), Clock.systemUTC(),
-          Optional.of(() -> ConfigLoader.load(config)));
+          Optional.of(() -> ConfigLoader.load(config)), true);
       vertx.deployVerticle(exporter).await(20, TimeUnit.SECONDS);
       Files.writeString(config, bad);
       var reload = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

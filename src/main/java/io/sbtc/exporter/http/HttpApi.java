@@ -25,14 +25,16 @@ public final class HttpApi {
   private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
   private final ExporterCollector collector;
   private final WebSecurity security;
-  private final Supplier<Future<Void>> reload;
+  private final Optional<Supplier<Future<Void>>> reload;
+  private final ReloadGate reloads = new ReloadGate();
   private final PrometheusScrapeHandler scrapeHandler;
   private final ScrapeCache cache;
   private final BooleanSupplier ready;
   private final String version;
   private final Clock clock;
 
-  public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, Supplier<Future<Void>> reload,
+  /** @param reload what POST /-/reload runs; empty when the lifecycle API is off */
+  public HttpApi(ExporterCollector collector, WebSecurity security, BooleanSupplier ready, Optional<Supplier<Future<Void>>> reload,
       String version, Clock clock) {
     this.collector = collector;
     this.security = security;
@@ -55,13 +57,7 @@ public final class HttpApi {
     router.route("/metrics").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
     router.get("/-/healthy").handler(ctx -> plain(ctx, 200, "Healthy\n"));
     router.get("/-/ready").handler(this::readiness);
-    router.post("/-/reload").handler(ctx -> reload.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        plain(ctx, 200, "Reloaded\n");
-      } else {
-        plain(ctx, 500, "Not reloaded: " + ar.cause().getMessage() + "\n");
-      }
-    }));
+    router.post("/-/reload").handler(this::reload);
     router.get("/").handler(this::landing);
     return router;
   }
@@ -109,6 +105,26 @@ public final class HttpApi {
     response.setStatusCode(answer.status());
     answer.headers().forEach(response::putHeader);
     response.end(answer.body());
+  }
+
+  private void reload(RoutingContext ctx) {
+    if (reload.isEmpty()) {
+      plain(ctx, 403, "Lifecycle API is not enabled; start with --web.enable-lifecycle, or send SIGHUP\n");
+      return;
+    }
+    if (!reloads.tryStart(System.nanoTime())) {
+      ctx.response().putHeader("Retry-After", Long.toString(ReloadGate.MIN_INTERVAL.toSeconds()));
+      plain(ctx, 429, "Too many reloads; one at a time, at most one a second\n");
+      return;
+    }
+    reload.get().get().onComplete(ar -> {
+      reloads.finished();
+      if (ar.succeeded()) {
+        plain(ctx, 200, "Reloaded\n");
+      } else {
+        plain(ctx, 500, "Not reloaded: " + ar.cause().getMessage() + "\n");
+      }
+    });
   }
 
   private void readiness(RoutingContext ctx) {
