@@ -69,7 +69,7 @@ public final class ExporterVerticle extends VerticleBase {
     ConnectionSlots slots = new ConnectionSlots(vertx);
     return vertx.createHttpServer(options)
         .connectionHandler(slots::accept)
-        .requestHandler(api.router(vertx, slots))
+        .requestHandler(api.handler(vertx, slots))
         .listen()
         .recover(e -> Future.failedFuture(security.tls()
             ? new ConfigException(config.webConfigFile().orElseThrow() + ": tls_server_config: cannot serve with this certificate and key ("

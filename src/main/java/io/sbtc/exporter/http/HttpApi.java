@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -49,7 +50,51 @@ public final class HttpApi {
     this.clock = clock;
   }
 
-  public Router router(Vertx vertx, ConnectionSlots slots) {
+  /**
+   * The server's request handler: requests no scraper sends (scanners, proxies' probes) get a plain
+   * answer before the router, which would log each of them as an error; anyone who can connect
+   * could otherwise fill the log, without credentials.
+   */
+  public Handler<HttpServerRequest> handler(Vertx vertx, ConnectionSlots slots) {
+    Router router = router(vertx, slots);
+    return request -> {
+      int odd = oddRequest(request);
+      if (odd == 0) {
+        router.handle(request);
+        return;
+      }
+      HttpServerResponse response = request.response().setStatusCode(odd);
+      if (odd == 200 || odd == 405) {
+        response.putHeader("Allow", "GET, HEAD, POST");
+      }
+      response.putHeader("Content-Type", "text/plain; charset=utf-8").end(odd == 200 ? "" : odd == 405 ? "Method Not Allowed\n"
+          : "Bad Request\n");
+    };
+  }
+
+  /** The status for a request the router must not see, or 0. */
+  static int oddRequest(HttpServerRequest request) {
+    if (request.method() == HttpMethod.CONNECT) {
+      return 405;
+    }
+    String uri = request.uri();
+    if (uri.equals("*")) {
+      return request.method() == HttpMethod.OPTIONS ? 200 : 400; // OPTIONS * asks about the server, as Go answers it
+    }
+    return validEscapes(uri) ? 0 : 400;
+  }
+
+  /** Whether every {@code %} starts a two-digit hex escape; the router throws on any other. */
+  static boolean validEscapes(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Router router(Vertx vertx, ConnectionSlots slots) {
     Router router = Router.router(vertx);
     router.route().handler(slots::requestStarted);
     router.route().handler(security::authenticate);

@@ -47,7 +47,7 @@ class EncodingOffTheEventLoopTest {
     try {
       ExporterCollector collector = new ExporterCollector("test", List::of, () -> derived, Clock.systemUTC());
       HttpApi api = new HttpApi(collector, new WebSecurity(vertx, Optional.empty()), () -> true, Optional.empty(), "test", Clock.systemUTC());
-      HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx, new ConnectionSlots(vertx))).listen(0, "127.0.0.1").await(20, TimeUnit.SECONDS);
+      HttpServer server = vertx.createHttpServer().requestHandler(api.handler(vertx, new ConnectionSlots(vertx))).listen(0, "127.0.0.1").await(20, TimeUnit.SECONDS);
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String base = "http://127.0.0.1:" + server.actualPort();
       for (HttpRequest request : List.of(
