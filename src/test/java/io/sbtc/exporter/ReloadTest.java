@@ -14,6 +14,7 @@ import io.sbtc.exporter.testing.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,49 @@ class ReloadTest {
       assertEquals("1", again.headers().firstValue("Retry-After").orElseThrow());
       awaitAccepted(exporter);
     }
+  }
+
+  /** A world-readable secret file is worth one warning, not one at every reload; a new mode is worth another. */
+  @Test
+  void theSecretFileWarningComesOncePerFileAndMode() throws Exception {
+    Path password = Files.writeString(dir.resolve("rpc.password"), "planted-rpc-password\n");
+    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, "bitcoin:\n  rpc_url: \"http://127.0.0.1:1/\"\n  rpc_user: exporter\n  rpc_password_file: \"" + password
+        + "\"\n");
+    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+      exporter.signal("HUP");
+      awaitReloads(exporter, 1);
+      exporter.signal("HUP");
+      awaitReloads(exporter, 2);
+      assertEquals(1, count(exporter.logs(), "secret file is readable by group or others"), exporter.logs());
+      Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r-----"));
+      exporter.signal("HUP");
+      awaitReloads(exporter, 3);
+      assertEquals(2, count(exporter.logs(), "secret file is readable by group or others"), exporter.logs());
+      assertTrue(exporter.logs().contains("mode=rw-r-----"), exporter.logs());
+    }
+  }
+
+  private static void awaitReloads(ExporterProcess exporter, int n) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (count(exporter.logs(), "msg=\"config reloaded\"") < n) {
+      assertTrue(System.nanoTime() < deadline, "no reload " + n + ":\n" + exporter.logs());
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static void awaitAccepted(ExporterProcess exporter) {

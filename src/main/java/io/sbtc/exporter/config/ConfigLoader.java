@@ -19,10 +19,15 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static ExporterConfig load(Path file) {
-    return load(file, System::getenv);
+    return load(file, System::getenv, new SecretFileWarnings());
   }
 
   public static ExporterConfig load(Path file, Function<String, String> env) {
+    return load(file, env, new SecretFileWarnings());
+  }
+
+  /** @param warnings shared by every load of one process, so that a reload does not repeat them */
+  public static ExporterConfig load(Path file, Function<String, String> env, SecretFileWarnings warnings) {
     String name = file.toString();
     String text;
     try {
@@ -30,7 +35,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw ConfigException.at(name, "", "cannot read the config file (" + e.getClass().getSimpleName() + ")");
     }
-    return parse(name, text, env);
+    return parse(name, text, env, warnings);
   }
 
   /**
@@ -48,6 +53,10 @@ public final class ConfigLoader {
   }
 
   public static ExporterConfig parse(String name, String yaml, Function<String, String> env) {
+    return parse(name, yaml, env, new SecretFileWarnings());
+  }
+
+  static ExporterConfig parse(String name, String yaml, Function<String, String> env, SecretFileWarnings warnings) {
     JsonNode root;
     try {
       root = yaml.isBlank() ? MissingNode.getInstance() : YAML.readTree(yaml);
@@ -62,6 +71,6 @@ public final class ConfigLoader {
     if (!root.isObject()) {
       throw ConfigException.at(name, "", "the top level must be a mapping of sections");
     }
-    return ExporterConfig.read(new ConfigNode(name, "", root, env));
+    return ExporterConfig.read(new ConfigNode(name, "", root, env, warnings));
   }
 }

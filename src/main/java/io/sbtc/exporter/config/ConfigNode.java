@@ -34,13 +34,15 @@ public final class ConfigNode {
   private final String path;
   private final JsonNode node;
   private final Function<String, String> env;
+  private final SecretFileWarnings warnings;
   private final Set<String> read = new LinkedHashSet<>();
 
-  ConfigNode(String file, String path, JsonNode node, Function<String, String> env) {
+  ConfigNode(String file, String path, JsonNode node, Function<String, String> env, SecretFileWarnings warnings) {
     this.file = file;
     this.path = path;
     this.node = node;
     this.env = env;
+    this.warnings = warnings;
   }
 
   public String file() {
@@ -74,7 +76,7 @@ public final class ConfigNode {
     if (!v.isObject()) {
       throw error(key, "must be a mapping (got " + describe(v) + ")");
     }
-    return Optional.of(new ConfigNode(file, childPath(key), v, env));
+    return Optional.of(new ConfigNode(file, childPath(key), v, env, warnings));
   }
 
   public List<ConfigNode> objectList(String key) {
@@ -91,7 +93,7 @@ public final class ConfigNode {
       if (!v.get(i).isObject()) {
         throw ConfigException.at(file, itemPath, "must be a mapping (got " + describe(v.get(i)) + ")");
       }
-      items.add(new ConfigNode(file, itemPath, v.get(i), env));
+      items.add(new ConfigNode(file, itemPath, v.get(i), env, warnings));
     }
     return items;
   }
@@ -251,7 +253,7 @@ public final class ConfigNode {
     if (file.isEmpty()) {
       return Optional.empty();
     }
-    warnIfOthersCanRead(fileKey, file.get());
+    warnings.check(childPath(fileKey), file.get());
     try {
       String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
       if (content.isEmpty()) {
@@ -260,18 +262,6 @@ public final class ConfigNode {
       return Optional.of(new Secret(content));
     } catch (IOException e) {
       throw error(fileKey, "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  private void warnIfOthersCanRead(String key, Path file) {
-    try {
-      Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-        LOG.log(System.Logger.Level.WARNING, "msg=\"secret file is readable by group or others; chmod 600 it\" key={0} file={1}",
-            childPath(key), file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // no POSIX permissions to check (or the read below fails with a clear message)
     }
   }
 

@@ -65,7 +65,7 @@ public record WebConfig(Optional<Tls> tls, Map<String, Secret> basicAuthUsers) {
     if (root == null || !root.isObject()) {
       throw ConfigException.at(name, "", "the top level must be a mapping");
     }
-    ConfigNode node = new ConfigNode(name, "", root, v -> null);
+    ConfigNode node = new ConfigNode(name, "", root, v -> null, new SecretFileWarnings());
     Optional<Tls> tls = node.object("tls_server_config").map(WebConfig::readTls);
     Map<String, Secret> users = new LinkedHashMap<>();
     node.object("basic_auth_users").ifPresent(u -> readUsers(u, root.get("basic_auth_users"), users));
