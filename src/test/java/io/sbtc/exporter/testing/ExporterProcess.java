@@ -107,7 +107,11 @@ public final class ExporterProcess implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Scrape last = null;
     while (System.nanoTime() < deadline) {
-      last = scrape();
+      try {
+        last = scrape();
+      } catch (IllegalStateException e) {
+        throw new AssertionError("scrape failed: " + e.getMessage() + "; alive: " + process.isAlive() + "\nlogs:\n" + logs(), e);
+      }
       if (condition.test(last)) {
         return;
       }
