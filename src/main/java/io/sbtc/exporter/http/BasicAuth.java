@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BasicAuth {
   /** Half the cores: guessing must not take the signer's host from it. */
   static final int CONCURRENT_CHECKS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-  static final int WAITING_CHECKS = 16;
+  /** A short queue: at cost 10 (about 70 ms a check) the last one waits about half a second. */
+  static final int WAITING_CHECKS = 8;
   private static final int MAX_REMEMBERED = 64;
   /** Salt and hash of no password; the cost is set to the highest configured (see {@link #dummyHash}). */
   private static final String DUMMY_SALT_AND_HASH = "QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
