@@ -5,6 +5,7 @@ import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.config.SecretFileWarnings;
 import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.log.LogSetup;
@@ -31,8 +32,8 @@ public final class Main {
     }
   }
 
-  private static ExporterConfig loadWithOverrides(Cli cli) {
-    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow())));
+  private static ExporterConfig loadWithOverrides(Cli cli, SecretFileWarnings warnings) {
+    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow()), System::getenv, warnings));
   }
 
   /** Applies the command-line flags that override the config file, on start and on every reload. */
@@ -87,19 +88,20 @@ public final class Main {
       return 2;
     }
     // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
+    SecretFileWarnings warnings = new SecretFileWarnings();
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
     try {
       ExporterConfig config = cli.demo()
           ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-          : loadWithOverrides(cli);
+          : loadWithOverrides(cli, warnings);
       if (cli.checkConfig()) {
         out.print(ConfigPrinter.toYaml(config));
         vertx.close();
         return 0;
       }
-      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli));
-      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader);
+      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli, warnings));
+      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader, cli.enableLifecycle());
       vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
       reloadOnSighup(vertx, exporter);
       LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",
