@@ -19,7 +19,8 @@ COPY examples/config.yml /etc/sbtc-signer-exporter/config.yml
 USER 10184:10184
 EXPOSE 10184
 # Small, predictable footprint next to the signer: serial GC, a fixed heap cap, and only the quick
-# JIT compiler (C2's compiler memory alone took RSS past 128 MiB; see docs/benchmarks.md).
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1"
+# JIT compiler (C2's compiler memory alone took RSS past 128 MiB; see docs/benchmarks.md). Out of
+# memory, the process ends rather than live on with threads that died: a restart is the cure.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "-jar", "/opt/sbtc-signer-exporter/sbtc-signer-exporter.jar"]
 CMD ["--config", "/etc/sbtc-signer-exporter/config.yml", "--web.listen-address", "0.0.0.0:10184"]

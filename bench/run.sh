@@ -98,7 +98,7 @@ mvn -B -q -Pbench package -DskipTests dependency:build-classpath \
   || { cat "$WORK/build.log" >&2; exit 1; }
 JAR="$ROOT/target/sbtc-signer-exporter.jar"
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/classpath.txt")"
-TOOL_JVM=(java -XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -cp "$CP")
+TOOL_JVM=(java -XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -cp "$CP")
 
 # --- fake upstreams: a signer relaying ~400 series, Bitcoin Core, a Stacks node -----------------
 "${TOOL_JVM[@]}" io.sbtc.exporter.bench.FakeUpstreams --series 400 --port-file "$WORK/upstreams.port" \

@@ -6,6 +6,7 @@ import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.check.TextReport;
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.config.SecretFileWarnings;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -22,7 +23,7 @@ final class CheckCommand {
       try {
         config = cli.demo()
             ? Main.withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-            : Main.loadWithOverrides(cli);
+            : Main.loadWithOverrides(cli, new SecretFileWarnings());
       } catch (ConfigException e) {
         err.println("sbtc-signer-exporter: " + e.getMessage());
         return Scorecard.EXIT_INVALID;

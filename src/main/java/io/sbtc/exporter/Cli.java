@@ -7,6 +7,7 @@ record Cli(
     Optional<String> configFile,
     Optional<String> listenAddress,
     Optional<String> webConfigFile,
+    boolean enableLifecycle,
     String logLevel,
     String logFormat,
     boolean checkConfig,
@@ -31,6 +32,7 @@ record Cli(
         --check-config              validate the config, print it with secrets masked, exit 0 or 1
         --web.listen-address ADDR   host:port to serve on, overrides listen_address (default 127.0.0.1:10184)
         --web.config.file FILE      TLS and basic auth, in the Prometheus exporter-toolkit format; overrides web_config_file
+        --web.enable-lifecycle      allow POST /-/reload (SIGHUP reloads either way)
         --log.level LEVEL           debug, info, warn or error (default info)
         --log.format FORMAT         logfmt or json, one line per event on stderr (default logfmt)
         --output FORMAT             check only: text (a table) or json (default text)
@@ -43,6 +45,7 @@ record Cli(
     String config = null;
     String listen = null;
     String webConfig = null;
+    boolean lifecycle = false;
     String logLevel = null;
     String logFormat = "logfmt";
     boolean check = false;
@@ -69,6 +72,7 @@ record Cli(
         case "--log.level" -> logLevel = value != null ? value : next(args, ++i, arg);
         case "--log.format" -> logFormat = value != null ? value : next(args, ++i, arg);
         case "--output" -> output = value != null ? value : next(args, ++i, arg);
+        case "--web.enable-lifecycle" -> lifecycle = true;
         case "--check-config" -> check = true;
         case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
@@ -89,8 +93,8 @@ record Cli(
       // The report says which sources failed; their warning lines would only repeat it on stderr.
       logLevel = checkCommand ? "error" : "info";
     }
-    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), logLevel, logFormat, check, demo,
-        help, version, checkCommand, output == null ? "text" : output);
+    return new Cli(Optional.ofNullable(config), Optional.ofNullable(listen), Optional.ofNullable(webConfig), lifecycle, logLevel, logFormat,
+        check, demo, help, version, checkCommand, output == null ? "text" : output);
   }
 
   private static String next(String[] args, int i, String flag) {

@@ -9,6 +9,7 @@ import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
 import io.sbtc.exporter.core.SourceSet;
+import io.sbtc.exporter.http.ConnectionSlots;
 import io.sbtc.exporter.http.HttpApi;
 import io.sbtc.exporter.http.WebSecurity;
 import io.vertx.core.Future;
@@ -19,16 +20,15 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** Wires a validated config into running sources and the HTTP endpoints, and applies reloads. */
 public final class ExporterVerticle extends VerticleBase {
-  static final int MAX_CONNECTIONS = 64;
   private static final System.Logger LOG = System.getLogger(ExporterVerticle.class.getName());
 
   private final Clock clock;
   private final Optional<Supplier<ExporterConfig>> reloader;
+  private final boolean lifecycleApi;
   private volatile ExporterConfig config;
   private volatile List<DerivedMetrics> derived = List.of();
   private volatile boolean ready;
@@ -42,9 +42,15 @@ public final class ExporterVerticle extends VerticleBase {
 
   /** @param reloader reads the config again (file plus command-line overrides); absent when there is no file */
   public ExporterVerticle(ExporterConfig config, Clock clock, Optional<Supplier<ExporterConfig>> reloader) {
+    this(config, clock, reloader, false);
+  }
+
+  /** @param lifecycleApi whether POST /-/reload is served (--web.enable-lifecycle) */
+  public ExporterVerticle(ExporterConfig config, Clock clock, Optional<Supplier<ExporterConfig>> reloader, boolean lifecycleApi) {
     this.config = config;
     this.clock = clock;
     this.reloader = reloader;
+    this.lifecycleApi = lifecycleApi;
   }
 
   @Override
@@ -53,27 +59,22 @@ public final class ExporterVerticle extends VerticleBase {
     String version = BuildInfo.version();
     ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
     security = new WebSecurity(vertx, config.webConfigFile());
-    HttpApi api = new HttpApi(collector, security, () -> ready, this::reload, version, clock, () -> scorecard(collector));
+    HttpApi api = new HttpApi(collector, security, () -> ready, lifecycleApi ? Optional.of(this::reload) : Optional.empty(), version, clock,
+        () -> scorecard(collector));
     HttpServerOptions options = security.configure(new HttpServerOptions())
         .setHost(config.listenAddress().host())
         .setPort(config.listenAddress().port())
         .setMaxHeaderSize(8 * 1024)
         .setMaxInitialLineLength(4096)
-        .setIdleTimeout(60)
+        .setIdleTimeout((int) ConnectionSlots.KEEP_ALIVE.toSeconds())
         .setCompressionSupported(false) // the scrape handler gzips itself when asked
         // HTTP/1.1 only, as Prometheus scrapes: an h2c upgrade (which Java's HttpClient attempts by
         // default) stalled bodies over 64 KiB until the idle timeout.
         .setHttp2ClearTextEnabled(false);
-    AtomicInteger connections = new AtomicInteger();
+    ConnectionSlots slots = new ConnectionSlots(vertx);
     return vertx.createHttpServer(options)
-        .connectionHandler(conn -> {
-          // Prometheus needs one connection; a flood of them must not starve the process next to the signer.
-          if (connections.incrementAndGet() > MAX_CONNECTIONS) {
-            conn.close();
-          }
-          conn.closeHandler(v -> connections.decrementAndGet());
-        })
-        .requestHandler(api.router(vertx))
+        .connectionHandler(slots::accept)
+        .requestHandler(api.handler(vertx, slots))
         .listen()
         .recover(e -> Future.failedFuture(security.tls()
             ? new ConfigException(config.webConfigFile().orElseThrow() + ": tls_server_config: cannot serve with this certificate and key ("

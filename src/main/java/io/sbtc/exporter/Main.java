@@ -6,6 +6,7 @@ import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.config.SecretFileWarnings;
 import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.log.LogSetup;
@@ -32,8 +33,8 @@ public final class Main {
     }
   }
 
-  static ExporterConfig loadWithOverrides(Cli cli) {
-    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow())));
+  static ExporterConfig loadWithOverrides(Cli cli, SecretFileWarnings warnings) {
+    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow()), System::getenv, warnings));
   }
 
   /** Applies the command-line flags that override the config file, on start and on every reload. */
@@ -97,18 +98,19 @@ public final class Main {
       return CheckCommand.run(cli, newVertx(), out, err,
           TextReport.colour(out == System.out && System.console() != null, System.getenv("NO_COLOR")));
     }
+    SecretFileWarnings warnings = new SecretFileWarnings();
     Vertx vertx = newVertx();
     try {
       ExporterConfig config = cli.demo()
           ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-          : loadWithOverrides(cli);
+          : loadWithOverrides(cli, warnings);
       if (cli.checkConfig()) {
         out.print(ConfigPrinter.toYaml(config));
         vertx.close();
         return 0;
       }
-      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli));
-      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader);
+      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli, warnings));
+      ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader, cli.enableLifecycle());
       vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
       reloadOnSighup(vertx, exporter);
       LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",

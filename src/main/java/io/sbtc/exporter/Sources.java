@@ -13,6 +13,7 @@ import io.sbtc.exporter.source.audit.SshdAudit;
 import io.sbtc.exporter.source.logs.JournaldSource;
 import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.derived.ChainLag;
+import io.sbtc.exporter.derived.DkgKeyCheck;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
 import io.sbtc.exporter.source.backup.BackupSource;
@@ -77,6 +78,7 @@ final class Sources {
   static List<DerivedMetrics> derived(ExporterConfig config) {
     return List.of(
         new ChainLag(config.bitcoin().isPresent(), config.stacks().isPresent()),
+        new DkgKeyCheck(),
         new VersionCheck(config.versions().orElse(new VersionsConfig(java.util.Map.of(), java.util.Optional.empty()))));
   }
 }

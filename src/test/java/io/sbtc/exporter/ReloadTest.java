@@ -14,6 +14,7 @@ import io.sbtc.exporter.testing.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class ReloadTest {
     signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
     Path config = dir.resolve("config.yml");
     Files.writeString(config, infoOnly());
-    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+    try (ExporterProcess exporter = ExporterProcess.start(config, "--web.enable-lifecycle")) {
       exporter.awaitScrape(s -> s.value("sbtc_exporter_source_up{source=\"signer_info\"}").orElse(0.0) == 1.0);
       assertFalse(exporter.scrape().has("peers_connected{app=\"signer\"}"));
 
@@ -51,10 +52,100 @@ class ReloadTest {
       assertEquals(1.0, exporter.scrape().get("sbtc_exporter_source_up{source=\"signer_info\"}"), "the running config stays");
 
       Files.writeString(config, both());
-      assertEquals(200, exporter.post("/-/reload").statusCode());
+      awaitAccepted(exporter); // the refused reload a moment ago counts against the rate limit
       exporter.awaitScrape(s -> s.has("peers_connected{app=\"signer\"}"));
       assertTrue(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
     }
+  }
+
+  /** As in Prometheus, the lifecycle endpoint is off unless asked for; SIGHUP and the file watch do not need it. */
+  @Test
+  void postReloadIsOffWithoutEnableLifecycle() throws Exception {
+    signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, infoOnly());
+    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+      Files.writeString(config, both());
+      HttpResponse<String> off = exporter.post("/-/reload");
+      assertEquals(403, off.statusCode());
+      assertEquals("Lifecycle API is not enabled; start with --web.enable-lifecycle, or send SIGHUP\n", off.body());
+      assertFalse(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
+      exporter.signal("HUP");
+      exporter.awaitScrape(s -> s.has("peers_connected{app=\"signer\"}"));
+    }
+  }
+
+  /** Each reload re-reads files and may restart sources: a flood of requests gets 429 instead. */
+  @Test
+  void postReloadIsRateLimited() throws Exception {
+    signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, infoOnly());
+    try (ExporterProcess exporter = ExporterProcess.start(config, "--web.enable-lifecycle")) {
+      assertEquals(200, exporter.post("/-/reload").statusCode());
+      HttpResponse<String> again = exporter.post("/-/reload");
+      assertEquals(429, again.statusCode());
+      assertEquals("1", again.headers().firstValue("Retry-After").orElseThrow());
+      awaitAccepted(exporter);
+    }
+  }
+
+  /** A world-readable secret file is worth one warning, not one at every reload; a new mode is worth another. */
+  @Test
+  void theSecretFileWarningComesOncePerFileAndMode() throws Exception {
+    Path password = Files.writeString(dir.resolve("rpc.password"), "planted-rpc-password\n");
+    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, "bitcoin:\n  rpc_url: \"http://127.0.0.1:1/\"\n  rpc_user: exporter\n  rpc_password_file: \"" + password
+        + "\"\n");
+    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+      exporter.signal("HUP");
+      awaitReloads(exporter, 1);
+      exporter.signal("HUP");
+      awaitReloads(exporter, 2);
+      assertEquals(1, count(exporter.logs(), "secret file is readable by group or others"), exporter.logs());
+      Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r-----"));
+      exporter.signal("HUP");
+      awaitReloads(exporter, 3);
+      assertEquals(2, count(exporter.logs(), "secret file is readable by group or others"), exporter.logs());
+      assertTrue(exporter.logs().contains("mode=rw-r-----"), exporter.logs());
+    }
+  }
+
+  private static void awaitReloads(ExporterProcess exporter, int n) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (count(exporter.logs(), "msg=\"config reloaded\"") < n) {
+      assertTrue(System.nanoTime() < deadline, "no reload " + n + ":\n" + exporter.logs());
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void awaitAccepted(ExporterProcess exporter) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline && (status = exporter.post("/-/reload").statusCode()) == 429) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    assertEquals(200, status);
   }
 
   @Test

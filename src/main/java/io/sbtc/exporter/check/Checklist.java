@@ -10,6 +10,7 @@ import static io.sbtc.exporter.check.Practice.NODES;
 import static io.sbtc.exporter.check.Practice.REDUNDANCY;
 import static io.sbtc.exporter.check.Practice.RELEASES;
 import static io.sbtc.exporter.check.Practice.SECRETS;
+import static io.sbtc.exporter.check.Practice.SIGNING;
 
 import io.sbtc.exporter.config.BitcoinConfig;
 import io.sbtc.exporter.config.StacksConfig;
@@ -63,8 +64,9 @@ public final class Checklist {
 
       new Item("log-retention", LOGS, "Logs reach back at least 7 days and are still written",
           List.of("sbtc_logs_oldest_entry_timestamp_seconds", "sbtc_logs_min_retention_seconds", "sbtc_logs_last_write_timestamp_seconds",
-              "sbtc_logs_max_silence_seconds", "sbtc_logs_unparsed_files"),
-          List.of("SbtcLogRetentionShort", "SbtcLogSilent", "SbtcLogUnparsedFiles"), DataChecks::logRetention),
+              "sbtc_logs_max_silence_seconds", "sbtc_logs_unparsed_files", "sbtc_exporter_source_up"),
+          List.of("SbtcLogRetentionShort", "SbtcLogSilent", "SbtcLogUnparsedFiles", "SbtcLogRetentionUnknown", "SbtcLogsMissing"),
+          DataChecks::logRetention),
 
       new Item("signer-metrics", METRICS, "The signer's Prometheus endpoint is enabled",
           List.of("sbtc_exporter_source_up", "sbtc_signer_metrics_relayed_series"),
@@ -74,27 +76,36 @@ public final class Checklist {
           List.of("SbtcSourceDown", "SbtcSourceNeverUp"), ServiceChecks::sources),
       new Item("alerting", METRICS, "Prometheus scrapes this exporter and alerts reach on-call",
           List.of("up", "sbtc_exporter_build_info"),
-          List.of("SbtcExporterDown", "SbtcExporterAbsent"),
+          List.of("SbtcExporterDown", "SbtcExporterAbsent", "SbtcExporterStoppedReporting", "SbtcWatchdog", "SbtcAlertThresholdsMissing"),
           r -> Verdict.manual("only Prometheus sees whether it scrapes this exporter",
               "Does a Prometheus scrape this exporter with alerts/sbtc-signer.rules.yml loaded, and do its alerts reach "
                   + "someone on call (send a test alert)?")),
 
-      new Item("signer", NODES, "The signer follows both chains and has peers",
-          List.of("sbtc_signer_bitcoin_lag_blocks", "sbtc_signer_stacks_lag_blocks", "peers_connected", "sign_requests_total",
-              "blocks_observed_total", "sbtc_signer_aggregate_key_matches_contract"),
-          List.of("SbtcSignerBitcoinLag", "SbtcSignerStacksLag", "SbtcSignerNoPeers", "SbtcSignerSignRequestsFailing",
-              "SbtcSignerNoBlocksObserved", "SbtcSignerAggregateKeyMismatch"), ServiceChecks::signer),
       new Item("bitcoin-node", NODES, "The Bitcoin node is synced, unpruned and recent enough",
-          List.of("sbtc_bitcoin_initial_block_download", "sbtc_bitcoin_blocks", "sbtc_bitcoin_headers", "sbtc_bitcoin_requirements_met",
+          List.of("sbtc_exporter_source_up", "sbtc_bitcoin_initial_block_download", "sbtc_bitcoin_blocks", "sbtc_bitcoin_headers", "sbtc_bitcoin_requirements_met",
               "sbtc_bitcoin_tip_changed_timestamp_seconds", "sbtc_bitcoin_peers", "sbtc_bitcoin_warnings", "sbtc_bitcoin_warming_up",
               "sbtc_bitcoin_verification_progress"),
           List.of("SbtcBitcoinInitialBlockDownload", "SbtcBitcoinNotSynced", "SbtcBitcoinTipStale", "SbtcBitcoinFewPeers",
-              "SbtcBitcoinWarnings", "SbtcBitcoinRequirementsNotMet"), ServiceChecks::bitcoinNode),
+              "SbtcBitcoinWarnings", "SbtcBitcoinRequirementsNotMet", "SbtcBitcoinNodeUnreachable", "SbtcBitcoinWarmingUpTooLong"),
+          ServiceChecks::bitcoinNode),
       new Item("stacks-node", NODES, "The Stacks node is synced and follows Bitcoin",
-          List.of("sbtc_stacks_fully_synced", "sbtc_stacks_tip_height", "sbtc_stacks_tip_changed_timestamp_seconds",
+          List.of("sbtc_exporter_source_up", "sbtc_stacks_fully_synced", "sbtc_stacks_tip_height", "sbtc_stacks_tip_changed_timestamp_seconds",
               "sbtc_stacks_burn_block_lag_blocks", "sbtc_stacks_peers"),
-          List.of("SbtcStacksNotSynced", "SbtcStacksTipStale", "SbtcStacksBurnBlockLag", "SbtcStacksFewPeers"), ServiceChecks::stacksNode),
+          List.of("SbtcStacksNotSynced", "SbtcStacksTipStale", "SbtcStacksBurnBlockLag", "SbtcStacksFewPeers", "SbtcStacksNodeUnreachable"),
+          ServiceChecks::stacksNode),
       new Item("dedicated-nodes", NODES, "The nodes serve this signer only", List.of(), List.of(), Checklist::dedicatedNodes),
+
+      new Item("signer", SIGNING, "The signer follows both chains, has peers and its work succeeds",
+          List.of("sbtc_exporter_source_up", "sbtc_signer_bitcoin_lag_blocks", "sbtc_signer_stacks_lag_blocks", "peers_connected",
+              "sign_requests_total", "blocks_observed_total", "transactions_submitted_total", "signing_rounds_completed_total",
+              "call_read_only_requests_total", "read_data_var_requests_total", "read_map_entry_requests_total", "deposit_requests_total"),
+          List.of("SbtcSignerInfoDown", "SbtcSignerBitcoinLag", "SbtcSignerStacksLag", "SbtcSignerNoPeers", "SbtcSignerSignRequestsFailing",
+              "SbtcSignerNoBlocksObserved", "SbtcSignerTransactionsFailing", "SbtcSignerSigningRoundsFailing",
+              "SbtcSignerContractReadsFailing", "SbtcSignerDepositRequestsFailing"), ServiceChecks::signer),
+      new Item("dkg-key", SIGNING, "The signer signs with the key the sBTC registry contract holds",
+          List.of("sbtc_signer_dkg_verified_key_matches_contract", "sbtc_signer_dkg_latest_key_matches_contract",
+              "sbtc_signer_dkg_latest_shares_status", "sbtc_signer_dkg_latest_shares_created_timestamp_seconds"),
+          List.of("SbtcSignerDkgKeyMismatch", "SbtcSignerDkgRotationStuck", "SbtcSignerDkgKeyUnconfirmed"), ServiceChecks::dkgKey),
 
       new Item("versions", RELEASES, "Every component runs at least its minimum version",
           List.of("sbtc_version_below_minimum", "sbtc_version_unparsable", "sbtc_version_running_info"),

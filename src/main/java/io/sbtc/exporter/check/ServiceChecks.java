@@ -133,16 +133,43 @@ final class ServiceChecks {
     } else if (r.source(SignerMetricsSource.NAME).filter(SourceView::up).isPresent()) {
       facts.add("no peers_connected yet (the signer reports it from its first peer on)");
     }
-    OptionalDouble keyMatches = r.value("sbtc_signer_aggregate_key_matches_contract");
-    keyMatches.ifPresent(k -> facts.add(k == 1 ? "DKG key matches the registry contract" : "DKG key differs from the registry contract"));
     String fact = String.join(", ", facts);
     if (peers.isPresent() && peers.getAsDouble() == 0) {
       return Verdict.fail("no P2P peers: it cannot sign with the signer set (" + fact + ")");
     }
-    if (keyMatches.isPresent() && keyMatches.getAsDouble() == 0) {
-      return Verdict.warn(fact);
-    }
     return Verdict.pass(fact.isEmpty() ? "answers" : fact);
+  }
+
+  /**
+   * As SbtcSignerDkgKeyMismatch: the key the signer signs with (its newest verified shares, from
+   * signer_db) against the contract. With /info alone only the newest key of any status is known,
+   * which differs on a healthy signer during a rotation: a warning, as SbtcSignerDkgKeyUnconfirmed.
+   */
+  static Verdict dkgKey(Readings r) {
+    if (r.config().signer().flatMap(SignerConfig::infoUrl).isEmpty()) {
+      return Verdict.notConfigured("the contract's key is not known", "add signer.info_url (the signer's event observer, port 8801 by default)");
+    }
+    Optional<Verdict> down = down(r, SignerInfoSource.NAME, "the signer refuses the exporter");
+    if (down.isPresent()) {
+      return down.get();
+    }
+    String status = r.samples("sbtc_signer_dkg_latest_shares_status").stream().filter(s -> s.value() == 1).map(s -> s.label("status"))
+        .findFirst().map(s -> "; newest DKG shares " + s
+            + r.value("sbtc_signer_dkg_latest_shares_created_timestamp_seconds").stream()
+                .mapToObj(t -> ", stored " + Facts.duration(r.nowSeconds() - t) + " ago").findFirst().orElse(""))
+        .orElse("");
+    OptionalDouble verified = r.value("sbtc_signer_dkg_verified_key_matches_contract");
+    if (verified.isPresent()) {
+      return verified.getAsDouble() == 1 ? Verdict.pass("the verified DKG key is the contract's" + status)
+          : Verdict.fail("the verified DKG key, which the signer signs with, is not the contract's" + status);
+    }
+    OptionalDouble latest = r.value("sbtc_signer_dkg_latest_key_matches_contract");
+    String noDb = r.config().signerDb().isEmpty() ? " (add signer_db to compare the verified key)" : "";
+    if (latest.isEmpty()) {
+      return Verdict.unknown("no DKG key to compare yet" + status + noDb);
+    }
+    return latest.getAsDouble() == 1 ? Verdict.pass("the newest DKG key is the contract's" + status + noDb)
+        : Verdict.warn("the newest DKG key differs from the contract's, as during a rotation" + status + noDb);
   }
 
   /** As SbtcVersionBelowMinimum and SbtcVersionUnparsable, against versions.minimum. */

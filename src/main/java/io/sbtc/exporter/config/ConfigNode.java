@@ -34,13 +34,15 @@ public final class ConfigNode {
   private final String path;
   private final JsonNode node;
   private final Function<String, String> env;
+  private final SecretFileWarnings warnings;
   private final Set<String> read = new LinkedHashSet<>();
 
-  ConfigNode(String file, String path, JsonNode node, Function<String, String> env) {
+  ConfigNode(String file, String path, JsonNode node, Function<String, String> env, SecretFileWarnings warnings) {
     this.file = file;
     this.path = path;
     this.node = node;
     this.env = env;
+    this.warnings = warnings;
   }
 
   public String file() {
@@ -74,7 +76,7 @@ public final class ConfigNode {
     if (!v.isObject()) {
       throw error(key, "must be a mapping (got " + describe(v) + ")");
     }
-    return Optional.of(new ConfigNode(file, childPath(key), v, env));
+    return Optional.of(new ConfigNode(file, childPath(key), v, env, warnings));
   }
 
   public List<ConfigNode> objectList(String key) {
@@ -91,7 +93,7 @@ public final class ConfigNode {
       if (!v.get(i).isObject()) {
         throw ConfigException.at(file, itemPath, "must be a mapping (got " + describe(v.get(i)) + ")");
       }
-      items.add(new ConfigNode(file, itemPath, v.get(i), env));
+      items.add(new ConfigNode(file, itemPath, v.get(i), env, warnings));
     }
     return items;
   }
@@ -190,16 +192,29 @@ public final class ConfigNode {
     String scheme = s.contains("://") ? s.substring(0, s.indexOf("://")).toLowerCase(java.util.Locale.ROOT) : "";
     if (!schemes.contains(scheme)) {
       throw error(key, "must be a URL starting with " + String.join(" or ", new TreeSet<>(schemes).stream().map(x -> x + "://").toList())
-          + " (got \"" + Redact.url(s) + "\")");
+          + " (got \"" + shownUrl(s) + "\")");
     }
+    URI uri;
+    try {
+      uri = new URI(s);
+    } catch (URISyntaxException e) {
+      // The exception's message quotes the whole input; its reason and index do not.
+      throw error(key, "is not a valid URL: " + e.getReason().toLowerCase(java.util.Locale.ROOT) + " at character " + (e.getIndex() + 1)
+          + " (got \"" + Redact.urlAsWritten(s) + "\")");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw error(key, "must be a URL with a host (got \"" + Redact.urlAsWritten(s) + "\")");
+    }
+    return uri;
+  }
+
+  /** A URL in a config error: its parts when it parses with a host, else only what cannot be secret. */
+  private static String shownUrl(String s) {
     try {
       URI uri = new URI(s);
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        throw error(key, "must be a URL with a host (got \"" + Redact.url(s) + "\")");
-      }
-      return uri;
+      return uri.getHost() == null || uri.getHost().isEmpty() ? Redact.urlAsWritten(s) : Redact.parsedUrl(uri);
     } catch (URISyntaxException e) {
-      throw error(key, "is not a valid URL (got \"" + Redact.url(s) + "\")");
+      return Redact.urlAsWritten(s);
     }
   }
 
@@ -238,7 +253,7 @@ public final class ConfigNode {
     if (file.isEmpty()) {
       return Optional.empty();
     }
-    warnIfOthersCanRead(fileKey, file.get());
+    warnings.check(childPath(fileKey), file.get());
     try {
       String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
       if (content.isEmpty()) {
@@ -247,18 +262,6 @@ public final class ConfigNode {
       return Optional.of(new Secret(content));
     } catch (IOException e) {
       throw error(fileKey, "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  private void warnIfOthersCanRead(String key, Path file) {
-    try {
-      Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-        LOG.log(System.Logger.Level.WARNING, "msg=\"secret file is readable by group or others; chmod 600 it\" key={0} file={1}",
-            childPath(key), file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // no POSIX permissions to check (or the read below fails with a clear message)
     }
   }
 

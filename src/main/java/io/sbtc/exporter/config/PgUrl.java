@@ -41,18 +41,18 @@ public record PgUrl(String host, int port, String database, String user, Map<Str
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
-      throw node.error(key, "must start with postgresql:// or jdbc:postgresql:// (got \"" + shown(text) + "\")");
+      throw node.error(key, "must start with postgresql:// or jdbc:postgresql:// (got \"" + shown(text, uri) + "\")");
     }
     if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
-      throw node.error(key, "must not contain a password; use password_file (got \"" + shown(text) + "\")");
+      throw node.error(key, "must not contain a password; use password_file (got \"" + shown(text, uri) + "\")");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw node.error(key, "must name one host, " + example + " (got \"" + shown(text) + "\")");
+      throw node.error(key, "must name one host, " + example + " (got \"" + shown(text, uri) + "\")");
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String database = path.startsWith("/") ? path.substring(1) : path;
     if (database.isEmpty() || database.contains("/")) {
-      throw node.error(key, "must name a database, " + example + " (got \"" + shown(text) + "\")");
+      throw node.error(key, "must name a database, " + example + " (got \"" + shown(text, uri) + "\")");
     }
     Map<String, String> params = new TreeMap<>();
     String user = uri.getUserInfo();
@@ -77,7 +77,7 @@ public record PgUrl(String host, int port, String database, String user, Map<Str
       throw node.error(key, "sslmode must be one of " + new java.util.TreeSet<>(SSL_MODES) + " (got \"" + params.get("sslmode") + "\")");
     }
     if (user == null || user.isEmpty()) {
-      throw node.error(key, "must name a user, " + example + " (got \"" + shown(text) + "\")");
+      throw node.error(key, "must name a user, " + example + " (got \"" + shown(text, uri) + "\")");
     }
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -132,15 +132,17 @@ public record PgUrl(String host, int port, String database, String user, Map<Str
   }
 
   /**
-   * The URL as written, for an error message: a user name is not a secret and helps find the
-   * mistake, a password is masked, and a query with a password in it is left out.
+   * The URL as written, for an error message: only what cannot be secret (see
+   * {@link Redact#urlAsWritten}), or, once the URL parsed and is known to hold no password, its
+   * user, host, port and database.
    */
   private static String shown(String text) {
-    String s = text.contains("?") && text.toLowerCase(Locale.ROOT).contains("password") ? text.substring(0, text.indexOf('?')) : text;
-    int at = s.indexOf('@');
-    int scheme = s.indexOf("://");
-    boolean passwordInUserInfo = at > 0 && scheme >= 0 && s.substring(scheme + 3, at).contains(":");
-    return passwordInUserInfo ? Redact.url(s) : s;
+    return Redact.urlAsWritten(text);
+  }
+
+  private static String shown(String text, URI uri) {
+    return uri.getHost() == null || uri.getHost().isEmpty() ? Redact.urlAsWritten(text) : (text.startsWith("jdbc:") ? "jdbc:" : "")
+        + Redact.parsedUrl(uri);
   }
 
   private static String decode(String s) {

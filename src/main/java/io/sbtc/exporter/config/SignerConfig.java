@@ -14,9 +14,12 @@ public record SignerConfig(
     @JsonUnwrapped Schedule schedule,
     String relayPrefix,
     long maxBodySize,
+    int maxSeries,
     Optional<Path> tlsCaFile) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+  /** The signer exposes a few hundred series; a page with many more is not the signer's. */
+  public static final int DEFAULT_MAX_SERIES = 10_000;
   private static final Pattern METRIC_PREFIX = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   static SignerConfig read(ConfigNode node) {
@@ -28,11 +31,12 @@ public record SignerConfig(
       throw node.error("relay_prefix", "must be a metric name prefix like \"signer_\" (got \"" + prefix + "\")");
     }
     long maxBody = node.bytes("max_body_size", DEFAULT_MAX_BODY_BYTES);
+    int maxSeries = node.integer("max_series", DEFAULT_MAX_SERIES, 1, 1_000_000);
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     if (metrics.isEmpty() && info.isEmpty()) {
       throw node.error("needs metrics_url, info_url or both");
     }
-    return new SignerConfig(metrics, info, schedule, prefix, maxBody, ca);
+    return new SignerConfig(metrics, info, schedule, prefix, maxBody, maxSeries, ca);
   }
 }

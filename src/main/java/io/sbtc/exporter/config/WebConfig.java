@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,12 +21,33 @@ public record WebConfig(Optional<Tls> tls, Map<String, Secret> basicAuthUsers) {
   /** How strictly client certificates are checked; only modes that verify a given certificate are offered. */
   public enum ClientAuth { NONE, VERIFY_IF_GIVEN, REQUIRE_AND_VERIFY }
 
-  public record Tls(Path certFile, Path keyFile, ClientAuth clientAuth, Optional<Path> clientCaFile, String minVersion) {}
+  /**
+   * @param protocols the TLS versions offered, e.g. {@code [TLSv1.2, TLSv1.3]}
+   * @param tls12Suites the cipher suites offered in TLS 1.2 (TLS 1.3's are not configurable, as in Go)
+   */
+  public record Tls(Path certFile, Path keyFile, ClientAuth clientAuth, Optional<Path> clientCaFile, List<String> protocols,
+      List<String> tls12Suites) {
+    public Tls {
+      protocols = List.copyOf(protocols);
+      tls12Suites = List.copyOf(tls12Suites);
+    }
+  }
+
+  /**
+   * The TLS 1.2 suites offered by default and the only ones {@code cipher_suites} may name: forward
+   * secret (ECDHE) and authenticated encryption (GCM, ChaCha20-Poly1305), the ones Go's crypto/tls
+   * prefers. The names are the IANA ones, which the exporter-toolkit and Java share.
+   */
+  public static final List<String> TLS12_SUITES = List.of(
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   public static final WebConfig NONE = new WebConfig(Optional.empty(), Map.of());
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Map<String, String> TLS_VERSIONS = Map.of("TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+  /** In order, oldest first. */
+  private static final List<String> TLS_VERSIONS = List.of("TLS12", "TLS13");
 
   public boolean authRequired() {
     return !basicAuthUsers.isEmpty();
@@ -42,7 +65,7 @@ public record WebConfig(Optional<Tls> tls, Map<String, Secret> basicAuthUsers) {
     if (root == null || !root.isObject()) {
       throw ConfigException.at(name, "", "the top level must be a mapping");
     }
-    ConfigNode node = new ConfigNode(name, "", root, v -> null);
+    ConfigNode node = new ConfigNode(name, "", root, v -> null, new SecretFileWarnings());
     Optional<Tls> tls = node.object("tls_server_config").map(WebConfig::readTls);
     Map<String, Secret> users = new LinkedHashMap<>();
     node.object("basic_auth_users").ifPresent(u -> readUsers(u, root.get("basic_auth_users"), users));
@@ -79,15 +102,40 @@ public record WebConfig(Optional<Tls> tls, Map<String, Secret> basicAuthUsers) {
     if (ca.isPresent() && !Files.isReadable(ca.get())) {
       throw t.error("client_ca_file", "cannot read " + ca.get());
     }
-    String min = t.string("min_version", "TLS12");
-    String protocol = TLS_VERSIONS.get(min);
-    if (protocol == null) {
-      throw t.error("min_version", "must be TLS12 or TLS13 (got \"" + min + "\")");
+    int min = version(t, "min_version", "TLS12");
+    int max = version(t, "max_version", "TLS13");
+    if (max < min) {
+      throw t.error("max_version", "must not be below min_version " + TLS_VERSIONS.get(min) + " (got \"" + TLS_VERSIONS.get(max) + "\")");
     }
-    // Keys of the toolkit format that Java's TLS stack chooses well by itself; accepted so configs stay portable.
-    t.accept("max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites");
+    List<String> protocols = new ArrayList<>();
+    for (int v = min; v <= max; v++) {
+      protocols.add("TLSv1." + (2 + v));
+    }
+    List<String> suites = t.has("cipher_suites") ? t.stringList("cipher_suites") : TLS12_SUITES;
+    if (suites.isEmpty()) {
+      throw t.error("cipher_suites", "must name at least one suite, or be left out");
+    }
+    for (String suite : suites) {
+      if (!TLS12_SUITES.contains(suite)) {
+        throw t.error("cipher_suites", suite + " is not offered; only forward-secret AEAD suites are: " + String.join(", ", TLS12_SUITES));
+      }
+    }
+    if (t.has("curve_preferences")) {
+      throw t.error("curve_preferences", "is not supported: Java's TLS chooses among X25519, P-256 and P-384 itself; remove the key");
+    }
+    // Go ignores it since 1.17 and so does the exporter; accepted so that configs stay portable.
+    t.accept("prefer_server_cipher_suites");
     t.rejectUnknownKeys();
-    return new Tls(cert, key, clientAuth, ca, protocol);
+    return new Tls(cert, key, clientAuth, ca, protocols, suites);
+  }
+
+  private static int version(ConfigNode t, String key, String fallback) {
+    String v = t.string(key, fallback);
+    int index = TLS_VERSIONS.indexOf(v);
+    if (index < 0) {
+      throw t.error(key, "must be TLS12 or TLS13 (got \"" + v + "\")");
+    }
+    return index;
   }
 
   private static void readUsers(ConfigNode node, JsonNode raw, Map<String, Secret> users) {

@@ -1,8 +1,10 @@
 package io.sbtc.exporter.core;
 
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -32,6 +34,16 @@ public record SourceSnapshot(List<MetricSnapshot> metrics, List<SourceException>
       }
     }
     return OptionalDouble.empty();
+  }
+
+  /** A label of the first series of an info family ({@code name} without {@code _info}), for metrics derived across sources. */
+  public Optional<String> infoLabel(String name, String label) {
+    for (MetricSnapshot m : metrics) {
+      if (m instanceof InfoSnapshot i && m.getMetadata().getName().equals(name) && !i.getDataPoints().isEmpty()) {
+        return Optional.ofNullable(i.getDataPoints().get(0).getLabels().get(label));
+      }
+    }
+    return Optional.empty();
   }
 
   public int seriesCount() {

@@ -101,15 +101,7 @@ public final class VersionCheck implements DerivedMetrics {
   }
 
   private static Optional<String> label(SourceSnapshot snapshot, String info, String label) {
-    if (snapshot == null) {
-      return Optional.empty();
-    }
-    for (MetricSnapshot m : snapshot.metrics()) {
-      if (m instanceof InfoSnapshot i && m.getMetadata().getName().equals(info) && !i.getDataPoints().isEmpty()) {
-        return Optional.ofNullable(i.getDataPoints().get(0).getLabels().get(label));
-      }
-    }
-    return Optional.empty();
+    return snapshot == null ? Optional.empty() : snapshot.infoLabel(info, label);
   }
 
   private static GaugeSnapshot.GaugeDataPointSnapshot point(Labels labels, double value) {

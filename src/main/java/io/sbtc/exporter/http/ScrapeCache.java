@@ -1,24 +1,13 @@
 package io.sbtc.exporter.http;
 
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
-import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
-import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
-import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
-import java.io.ByteArrayOutputStream;
+import io.sbtc.exporter.http.RecordedScrape.Answer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +23,6 @@ final class ScrapeCache {
   /** Prometheus, Alloy and curl each ask one way; a flood of odd Accept headers must not grow memory. */
   static final int MAX_VARIANTS = 8;
 
-  /** A recorded answer; {@code body} is shared by every replay and never written to. */
-  record Answer(int status, Map<String, String> headers, Buffer body) {}
-
   private record Variant(String accept, List<String> acceptEncoding) {}
 
   private record Entry(Generation generation, MetricSnapshots snapshots, Map<Variant, Answer> answers) {}
@@ -50,120 +36,52 @@ final class ScrapeCache {
     this.properties = properties;
   }
 
+  /** The answer already recorded for the current generation, if there is one: cheap, for the event loop. */
+  Optional<Answer> cached(String accept, List<String> acceptEncoding) {
+    Entry current = entry;
+    if (current == null || !current.generation().sameAs(collector.generation())) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(current.answers().get(variant(accept, acceptEncoding)));
+  }
+
   /**
-   * The answer to a plain GET with these headers, or empty when it cannot be recorded (too many
-   * kinds of request, or encoding failed): the caller then serves it uncached.
+   * The answer to a plain GET with these headers, encoding it when needed (blocking work, for a
+   * worker), or empty when it cannot be recorded (too many kinds of request): the caller then
+   * encodes it uncached.
+   *
+   * @throws IOException when the client library fails to encode
    */
-  Optional<Answer> answer(String accept, List<String> acceptEncoding) {
+  Optional<Answer> answer(String accept, List<String> acceptEncoding) throws IOException {
     Generation now = collector.generation();
     Entry current = entry;
     if (current == null || !current.generation().sameAs(now)) {
       current = new Entry(now, collector.collect(now), new ConcurrentHashMap<>());
       entry = current;
     }
-    Variant variant = new Variant(accept == null ? "" : accept, List.copyOf(acceptEncoding));
+    Variant variant = variant(accept, acceptEncoding);
     Answer answer = current.answers().get(variant);
     if (answer == null && current.answers().size() < MAX_VARIANTS) {
       answer = record(current.snapshots(), variant);
-      if (answer != null) {
-        current.answers().put(variant, answer);
-      }
+      current.answers().put(variant, answer);
     }
     return Optional.ofNullable(answer);
   }
 
+  private static Variant variant(String accept, List<String> acceptEncoding) {
+    return new Variant(accept == null ? "" : accept, List.copyOf(acceptEncoding));
+  }
+
   /** Runs the library's handler on exactly these snapshots, so the answer matches the generation it is cached under. */
-  private Answer record(MetricSnapshots snapshots, Variant variant) {
+  private Answer record(MetricSnapshots snapshots, Variant variant) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(() -> snapshots);
-    Recorder recorder = new Recorder(variant);
-    try {
-      new PrometheusScrapeHandler(properties, registry).handleRequest(recorder);
-    } catch (IOException e) {
-      return null;
-    }
-    return recorder.failed ? null : new Answer(recorder.status, Map.copyOf(recorder.headers), offHeap(recorder.body.toByteArray()));
-  }
-
-  /**
-   * The body in direct memory: the socket writes it as it is, where a heap buffer would be copied
-   * into direct memory on every scrape. The JDK frees it once no answer refers to it any more.
-   */
-  private static Buffer offHeap(byte[] bytes) {
-    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(direct));
-  }
-
-  /** A request without a query string and a response kept in memory. */
-  private static final class Recorder implements PrometheusHttpExchange {
-    private final Variant variant;
-    private final Map<String, String> headers = new LinkedHashMap<>();
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-    private int status;
-    private boolean failed;
-
-    Recorder(Variant variant) {
-      this.variant = variant;
-    }
-
-    @Override
-    public PrometheusHttpRequest getRequest() {
-      return new PrometheusHttpRequest() {
-        @Override
-        public String getQueryString() {
-          return null;
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-          if (name.equalsIgnoreCase("Accept")) {
-            return Collections.enumeration(variant.accept().isEmpty() ? List.of() : List.of(variant.accept()));
-          }
-          if (name.equalsIgnoreCase("Accept-Encoding")) {
-            return Collections.enumeration(variant.acceptEncoding());
-          }
-          return Collections.emptyEnumeration();
-        }
-
-        @Override
-        public String getMethod() {
-          return "GET";
-        }
-
-        @Override
-        public String getRequestPath() {
-          return "/metrics";
-        }
-      };
-    }
-
-    @Override
-    public PrometheusHttpResponse getResponse() {
-      return new PrometheusHttpResponse() {
-        @Override
-        public void setHeader(String name, String value) {
-          headers.put(name, value);
-        }
-
-        @Override
-        public OutputStream sendHeadersAndGetBody(int statusCode, int contentLength) {
-          status = statusCode;
-          return body;
-        }
-      };
-    }
-
-    @Override
-    public void handleException(IOException e) {
-      failed = true;
-    }
-
-    @Override
-    public void handleException(RuntimeException e) {
-      failed = true;
-    }
-
-    @Override
-    public void close() {}
+    RecordedScrape.Request request = new RecordedScrape.Request("GET", "/metrics", null, name -> {
+      if (name.equalsIgnoreCase("Accept")) {
+        return variant.accept().isEmpty() ? List.of() : List.of(variant.accept());
+      }
+      return name.equalsIgnoreCase("Accept-Encoding") ? variant.acceptEncoding() : List.of();
+    });
+    return RecordedScrape.run(new PrometheusScrapeHandler(properties, registry), request);
   }
 }

@@ -15,6 +15,12 @@ final class LineReader {
     }
   }
 
+  /**
+   * Labels one series may have. The signer's have a handful; without a bound, one line of
+   * 16 MiB holds millions of labels, each checked against the others for duplicates.
+   */
+  static final int MAX_LABELS = 64;
+
   private final String s;
   private final int end;
   private int pos;
@@ -93,6 +99,9 @@ final class LineReader {
       }
       if (pos == start) {
         throw new Malformed("expected a label name");
+      }
+      if (out.size() / 2 == MAX_LABELS) {
+        throw new Malformed("more than " + MAX_LABELS + " labels");
       }
       String name = s.substring(start, pos);
       for (int i = 0; i < out.size(); i += 2) {

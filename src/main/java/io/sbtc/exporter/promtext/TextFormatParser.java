@@ -13,18 +13,29 @@ import java.util.Map;
  * <p>A name declared with two TYPEs (the sBTC signer declares {@code validation_duration_seconds}
  * as a counter and as a histogram, in random order) keeps the richer type whatever the order, so
  * the relayed series do not flip between scrapes; samples of the other type are dropped and counted.
+ *
+ * <p>What a page may cost is bounded while it is read, not after: at most {@code maxSeries}
+ * samples, as many TYPE and as many HELP names, and {@link LineReader#MAX_LABELS} labels a series.
+ * A page of a million tiny series fits a 16 MiB body but not a small heap.
  */
 public final class TextFormatParser {
   private TextFormatParser() {}
 
+  /** Without a limit on the number of series: for input whose size the caller trusts. */
+  public static ParseResult parse(String text, String prefix) throws ParseException {
+    return parse(text, prefix, Integer.MAX_VALUE);
+  }
+
   /**
    * @param prefix prepended to every family name (empty keeps the upstream's names)
+   * @param maxSeries the most samples (and TYPE and HELP names) read; one more is a
+   *     {@link ParseException#tooLarge()} and nothing is returned
    */
-  public static ParseResult parse(String text, String prefix) throws ParseException {
+  public static ParseResult parse(String text, String prefix, int maxSeries) throws ParseException {
     Map<String, FamilyBuilder> families = new LinkedHashMap<>();
-    declaredTypes(text).forEach((name, kind) -> families.put(name, new FamilyBuilder(name, kind)));
+    declaredTypes(text, maxSeries).forEach((name, kind) -> families.put(name, new FamilyBuilder(name, kind)));
     Map<String, String> help = new LinkedHashMap<>();
-    Report report = new Report();
+    Report report = new Report(maxSeries);
     int lineNo = 0;
     int start = 0;
     int length = text.length();
@@ -34,7 +45,7 @@ public final class TextFormatParser {
       lineNo++;
       int lineEnd = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
       try {
-        readLine(new LineReader(text, start, lineEnd), lineNo, families, help);
+        readLine(new LineReader(text, start, lineEnd), lineNo, families, help, report);
       } catch (LineReader.Malformed e) {
         report.skip(lineNo, e.getMessage());
       }
@@ -47,14 +58,14 @@ public final class TextFormatParser {
     return new ParseResult(built, report.skipped, report.first);
   }
 
-  private static void readLine(LineReader r, int lineNo, Map<String, FamilyBuilder> families, Map<String, String> help)
-      throws LineReader.Malformed {
+  private static void readLine(LineReader r, int lineNo, Map<String, FamilyBuilder> families, Map<String, String> help,
+      Report report) throws LineReader.Malformed, ParseException {
     r.skipBlanks();
     if (r.atEnd()) {
       return;
     }
     if (r.peek() == '#') {
-      readComment(r, families, help);
+      readComment(r, families, help, report);
       return;
     }
     String name = r.metricName();
@@ -73,11 +84,12 @@ public final class TextFormatParser {
     if (family == null) {
       throw new LineReader.Malformed("sample " + name + " does not fit the " + families.get(name).kind().text() + " family of that name; dropped");
     }
+    report.countSample(lineNo);
     family.add(sample);
   }
 
-  private static void readComment(LineReader r, Map<String, FamilyBuilder> families, Map<String, String> help)
-      throws LineReader.Malformed {
+  private static void readComment(LineReader r, Map<String, FamilyBuilder> families, Map<String, String> help, Report report)
+      throws LineReader.Malformed, ParseException {
     r.word(); // '#'
     r.skipBlanks();
     String keyword = r.word();
@@ -88,12 +100,16 @@ public final class TextFormatParser {
     String name = r.metricName();
     r.skipBlanks();
     if (keyword.equals("HELP")) {
-      help.putIfAbsent(name, r.helpText());
+      if (!help.containsKey(name)) {
+        report.checkNames(help.size() + 1, "HELP");
+        help.put(name, r.helpText());
+      }
       return;
     }
     MetricKind kind = MetricKind.parse(r.word());
     FamilyBuilder declared = families.get(name);
     if (declared == null) {
+      report.checkNames(families.size() + 1, "TYPE");
       families.put(name, new FamilyBuilder(name, kind)); // a TYPE line the first pass did not recognise, e.g. tabs
     } else if (declared.kind() != kind) {
       throw new LineReader.Malformed("TYPE " + kind.text() + " for " + name + " clashes with TYPE " + declared.kind().text() + "; kept "
@@ -102,7 +118,7 @@ public final class TextFormatParser {
   }
 
   /** A first pass over the TYPE lines only, so the type a name keeps does not depend on line order. */
-  private static Map<String, MetricKind> declaredTypes(String text) {
+  private static Map<String, MetricKind> declaredTypes(String text, int maxNames) throws ParseException {
     Map<String, MetricKind> kinds = new LinkedHashMap<>();
     int at = text.startsWith("# TYPE ") ? 0 : nextTypeLine(text, 0);
     while (at >= 0) {
@@ -118,6 +134,9 @@ public final class TextFormatParser {
         r.skipBlanks();
         MetricKind kind = MetricKind.parse(r.word());
         kinds.merge(name, kind, (a, b) -> a.richness() >= b.richness() ? a : b);
+        if (kinds.size() > maxNames) {
+          throw ParseException.tooLarge("more than " + maxNames + " TYPE names");
+        }
       } catch (LineReader.Malformed ignored) {
         // reported by the main pass
       }
@@ -153,10 +172,28 @@ public final class TextFormatParser {
     return untyped;
   }
 
-  /** Counts skipped lines and keeps the first reason. */
+  /** Counts skipped lines and keeps the first reason; counts samples against the limit. */
   static final class Report {
+    private final int maxSeries;
+    private int samples;
     int skipped;
     String first = "";
+
+    Report(int maxSeries) {
+      this.maxSeries = maxSeries;
+    }
+
+    void countSample(int line) throws ParseException {
+      if (++samples > maxSeries) {
+        throw ParseException.tooLarge("more than " + maxSeries + " series (line " + line + ")");
+      }
+    }
+
+    void checkNames(int names, String keyword) throws ParseException {
+      if (names > maxSeries) {
+        throw ParseException.tooLarge("more than " + maxSeries + " " + keyword + " names");
+      }
+    }
 
     void skip(int line, String why) {
       skipped++;

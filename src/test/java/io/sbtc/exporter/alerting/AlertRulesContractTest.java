@@ -26,6 +26,8 @@ class AlertRulesContractTest {
   static final String RUNBOOK_BASE = "https://github.com/sbtc-signer-exporter/sbtc-signer-exporter/blob/main/docs/runbooks.md#";
   static final Path RUNBOOKS = Path.of("docs/runbooks.md");
   static final Path ALERTS_DOC = Path.of("docs/alerts.md");
+  /** The heartbeat: severity none (it goes to a dead man's switch, never to people) and never quiet. */
+  static final String WATCHDOG = "SbtcWatchdog";
 
   final RuleFile rules = RuleFile.load();
 
@@ -33,8 +35,9 @@ class AlertRulesContractTest {
   void everyAlertHasASeverityAndItsAnnotations() {
     List<String> problems = new ArrayList<>();
     for (Alert a : rules.alerts()) {
-      if (!Set.of("critical", "warning").contains(a.labels().get("severity"))) {
-        problems.add(a.name() + ": severity must be critical or warning, got " + a.labels().get("severity"));
+      Set<String> severities = a.name().equals(WATCHDOG) ? Set.of("none") : Set.of("critical", "warning");
+      if (!severities.contains(a.labels().get("severity"))) {
+        problems.add(a.name() + ": severity must be one of " + severities + ", got " + a.labels().get("severity"));
       }
       for (String key : List.of("summary", "description", "runbook_url")) {
         if (a.annotations().getOrDefault(key, "").isBlank()) {
@@ -96,10 +99,15 @@ class AlertRulesContractTest {
   void everyAlertHasAFiringCaseAndAQuietCaseInThePromtoolTests() throws IOException {
     Map<String, Integer> firing = new HashMap<>();
     Map<String, Integer> quiet = new HashMap<>();
+    List<Path> testFiles = new ArrayList<>(List.of(AlertRulesPromtoolTest.THRESHOLDS_MISSING_TEST));
     try (Stream<Path> files = Files.list(Path.of("alerts/tests"))) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".test.yml")).toList()) {
+      files.filter(p -> p.toString().endsWith(".test.yml")).forEach(testFiles::add);
+    }
+    {
+      for (Path file : testFiles) {
         JsonNode root = RuleFile.read(file);
-        assertEquals("../sbtc-signer.rules.yml", root.path("rule_files").path(0).asText(), file + " must test the bundled rules");
+        String rules = file.equals(AlertRulesPromtoolTest.THRESHOLDS_MISSING_TEST) ? "rules-without-thresholds.yml" : "../sbtc-signer.rules.yml";
+        assertEquals(rules, root.path("rule_files").path(0).asText(), file + " must test the bundled rules");
         for (JsonNode test : root.path("tests")) {
           for (JsonNode c : test.path("alert_rule_test")) {
             String name = c.path("alertname").asText();
@@ -118,7 +126,7 @@ class AlertRulesContractTest {
       if (!firing.containsKey(a.name())) {
         problems.add(a.name() + ": no test case in which it fires");
       }
-      if (!quiet.containsKey(a.name())) {
+      if (!quiet.containsKey(a.name()) && !a.name().equals(WATCHDOG)) {
         problems.add(a.name() + ": no test case in which it stays quiet");
       }
     }
@@ -178,6 +186,16 @@ class AlertRulesContractTest {
     assertEquals(List.of(), problems);
     assertEquals(Set.of(), untabled, "alerts missing from the table in docs/alerts.md");
     assertEquals(Set.of(), thresholds, "thresholds missing from the table in docs/alerts.md");
+  }
+
+  /** The guard counts the thresholds it expects: a threshold added without raising the count would go unguarded. */
+  @Test
+  void theThresholdsGuardExpectsEveryThreshold() {
+    Alert guard = rules.alerts().stream().filter(a -> a.name().equals("SbtcAlertThresholdsMissing")).findFirst().orElseThrow();
+    long thresholds = rules.recordingRules().keySet().stream().filter(r -> r.startsWith("sbtc_threshold:")).count();
+    assertEquals(rules.recordingRules().size(), thresholds, "the thresholds are the only recording rules");
+    assertTrue(guard.expr().contains("count({__name__=~\"sbtc_threshold:.+\"}) >= " + thresholds + ")"), guard.expr());
+    assertTrue(guard.annotations().get("description").contains("of the " + thresholds + " sbtc_threshold:* recording rules"));
   }
 
   @Test

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The rule file and its unit tests, run through the real promtool. */
 class AlertRulesPromtoolTest {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
+  static final String THRESHOLDS_GROUP = "sbtc-signer-thresholds";
+  static final Path THRESHOLDS_MISSING_TEST = Path.of("src/test/resources/alerting/thresholds-missing.test.yml");
 
   static Stream<Path> testFiles() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("alerts/tests"))) {
@@ -47,6 +49,16 @@ class AlertRulesPromtoolTest {
   void promtoolTestRulesPasses(Path testFile) {
     Path promtool = ExternalTool.require("promtool");
     Result r = ExternalTool.run(List.of(promtool.toString(), "test", "rules", testFile.toString()), TIMEOUT);
+    assertEquals(0, r.exitCode(), r.output());
+  }
+
+  /** The guard's firing case needs the rules without their thresholds group, which only a copy can be. */
+  @Test
+  void theThresholdsGuardFiresWhenTheThresholdsAreNotLoaded(@TempDir Path tmp) throws IOException {
+    Path promtool = ExternalTool.require("promtool");
+    Files.writeString(tmp.resolve("rules-without-thresholds.yml"), RuleFile.withoutGroup(THRESHOLDS_GROUP));
+    Path test = Files.copy(THRESHOLDS_MISSING_TEST, tmp.resolve(THRESHOLDS_MISSING_TEST.getFileName()));
+    Result r = ExternalTool.run(List.of(promtool.toString(), "test", "rules", test.toString()), TIMEOUT);
     assertEquals(0, r.exitCode(), r.output());
   }
 

@@ -43,7 +43,7 @@ class DashboardsTest {
     for (String needed : List.of("up", "ALERTS", "sbtc_exporter_source_up", "sbtc_signer_bitcoin_lag_blocks",
         "sbtc_signer_stacks_lag_blocks", "sbtc_bitcoin_blocks", "sbtc_stacks_tip_height", "peers_connected",
         "sbtc_bitcoin_peers", "sbtc_stacks_peers", "sign_requests_total", "blocks_observed_total",
-        "signing_rounds_completed_total", "sbtc_signer_aggregate_key_matches_contract", "sbtc_backup_last_timestamp_seconds",
+        "signing_rounds_completed_total", "sbtc_signer_dkg_verified_key_matches_contract", "sbtc_backup_last_timestamp_seconds",
         "sbtc_backup_verify_success", "sbtc_logs_oldest_entry_timestamp_seconds", "sbtc_logs_last_write_timestamp_seconds",
         "sbtc_postgres_wal_last_archived_timestamp_seconds", "sbtc_exporter_source_errors_total",
         "sbtc_audit_file_mode_ok", "sbtc_audit_file_mode", "sbtc_audit_public_listener", "sbtc_audit_public_listeners_unexpected",

@@ -39,6 +39,23 @@ record RuleFile(List<Alert> alerts, Map<String, String> recordingRules) {
     return new RuleFile(alerts, recording);
   }
 
+  /** The rule file as YAML text without the group named {@code name}, which must exist. */
+  static String withoutGroup(String name) {
+    JsonNode root = read(PATH);
+    com.fasterxml.jackson.databind.node.ArrayNode groups = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("groups");
+    for (int i = 0; i < groups.size(); i++) {
+      if (groups.get(i).path("name").asText().equals(name)) {
+        groups.remove(i);
+        try {
+          return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    throw new IllegalArgumentException("no group " + name + " in " + PATH);
+  }
+
   static JsonNode read(Path path) {
     try {
       return YAML.readTree(path.toFile());

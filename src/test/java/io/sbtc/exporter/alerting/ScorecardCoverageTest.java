@@ -125,7 +125,9 @@ class ScorecardCoverageTest {
               - alert: SbtcSomethingNew
                 expr: sbtc_exporter_build_info == 2
         """);
-    assertEquals(List.of("SbtcSomethingNew belongs to no checklist item: add it to the alerts of the item in check/Checklist.java that "
-        + "checks the same thing (or add an item)"), ownership(RuleFile.load(extended)));
+    List<String> expected = new ArrayList<>(ownership(rules));
+    expected.add("SbtcSomethingNew belongs to no checklist item: add it to the alerts of the item in check/Checklist.java that "
+        + "checks the same thing (or add an item)");
+    assertEquals(expected, ownership(RuleFile.load(extended)));
   }
 }

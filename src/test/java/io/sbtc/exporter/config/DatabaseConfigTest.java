@@ -107,7 +107,7 @@ class DatabaseConfigTest {
         Arguments.of("signer_db: {url: \"postgresql://db:5432/signer\"}",
             "test.yml: signer_db.url: must name a user, like postgresql://sbtc_exporter@127.0.0.1:5432/signer (got \"postgresql://db:5432/signer\")"),
         Arguments.of("signer_db: {url: \"postgresql://exp@db1:5432,db2:5432/signer\"}",
-            "test.yml: signer_db.url: must name one host, like postgresql://sbtc_exporter@127.0.0.1:5432/signer (got \"postgresql://exp@db1:5432,db2:5432/signer\")"),
+            "test.yml: signer_db.url: must name one host, like postgresql://sbtc_exporter@127.0.0.1:5432/signer (got \"postgresql://<secret>@...\")"),
         Arguments.of("signer_db: {url: \"postgresql://exp@db/signer?connect_timeout=3\"}",
             "test.yml: signer_db.url: parameter \"connect_timeout\" is not supported; supported: user, sslmode, sslrootcert"),
         Arguments.of("signer_db: {url: \"postgresql://exp@db/signer?sslmode=on\"}",

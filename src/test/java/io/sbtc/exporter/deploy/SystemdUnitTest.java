@@ -25,6 +25,19 @@ class SystemdUnitTest {
     assertTrue(unit.contains("ReadOnlyPaths="));
   }
 
+  /**
+   * The unit runs the JVM with the image's flags: the heap the benchmarks measured, and an
+   * OutOfMemoryError that ends the process, since Restart=on-failure cannot help a process that
+   * lives on with a dead event loop.
+   */
+  @Test
+  void unitRunsTheJvmWithTheImageFlags() throws Exception {
+    String execStart = Files.readString(UNIT).lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    java.util.List<String> flags = io.sbtc.exporter.testing.ExporterProcess.shippedJvmOptions();
+    assertTrue(flags.contains("-XX:+ExitOnOutOfMemoryError"), flags.toString());
+    assertTrue(execStart.startsWith("ExecStart=/usr/bin/java " + String.join(" ", flags) + " "), execStart);
+  }
+
   @Test
   void systemdAnalyzeVerifyAcceptsTheUnit(@TempDir Path dir) throws Exception {
     Path analyze = Path.of("/usr/bin/systemd-analyze");

@@ -20,6 +20,10 @@ class VersionTest {
     assertEquals("(none)", v(Version.fromBitcoinSubversion("/btcwire:0.5.0/btcd:0.24.0/")));
     assertEquals("3.1.0.0.5", v(Version.fromStacksServerVersion(
         "stacks-node 3.1.0.0.5 (release/3.1.0.0.5:5e4c8a9, release build, linux [x86_64])")));
+    // stacks-core 4.x: a three-part version and no branch (stackslib/src/lib.rs:99-106 at 4.0.2); still newer than 3.4.0.0.4
+    assertEquals("4.0.2", v(Version.fromStacksServerVersion("stacks-node 4.0.2 (1b57c3fb67, release build, linux [x86_64])")));
+    assertTrue(Version.fromStacksServerVersion("stacks-node 4.0.2 (1b57c3fb67, release build, linux [x86_64])").orElseThrow()
+        .compareTo(Version.parse("3.4.0.0.4").orElseThrow()) > 0);
     assertEquals("(none)", v(Version.fromStacksServerVersion("stacks-node (develop:abc, debug build, linux [x86_64])")));
     assertEquals("16.4", v(Version.fromPostgres("16.4 (Debian 16.4-1.pgdg120+1)")));
     assertEquals("1.2.1", v(Version.parse("v1.2.1")));

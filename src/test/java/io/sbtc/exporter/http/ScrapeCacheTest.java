@@ -90,15 +90,27 @@ class ScrapeCacheTest {
     assertFalse(text().has("bench_value"));
 
     answerNextPoll(1);
-    ScrapeCache.Answer first = answer(null);
+    RecordedScrape.Answer first = answer(null);
     assertEquals(1.0, Scrape.of(body(first)).get("bench_value"));
     assertSame(first.body(), answer(null).body(), "the same generation is served from the cache");
 
     answerNextPoll(2);
-    ScrapeCache.Answer second = answer(null);
+    RecordedScrape.Answer second = answer(null);
     assertNotSame(first.body(), second.body());
     assertEquals(2.0, Scrape.of(body(second)).get("bench_value"));
     assertEquals(1.0, Scrape.of(body(second)).get("sbtc_exporter_source_up{source=\"manual\"}"));
+  }
+
+  /** What the event loop may serve without encoding: only an answer of the current generation. */
+  @Test
+  void theCachedAnswerIsOnlyEverOneOfTheCurrentGeneration() throws Exception {
+    answerNextPoll(1);
+    assertTrue(cache.cached(null, List.of()).isEmpty(), "nothing encoded yet");
+    RecordedScrape.Answer first = answer(null);
+    assertSame(first, cache.cached(null, List.of()).orElseThrow());
+    assertTrue(cache.cached("application/openmetrics-text;version=1.0.0", List.of()).isEmpty(), "another kind of request");
+    answerNextPoll(2);
+    assertTrue(cache.cached(null, List.of()).isEmpty(), "a new poll is a new generation");
   }
 
   @Test
@@ -116,20 +128,20 @@ class ScrapeCacheTest {
   @Test
   void eachFormatAndEncodingHasItsOwnAnswer() throws Exception {
     answerNextPoll(3);
-    ScrapeCache.Answer openMetrics = answer("application/openmetrics-text;version=1.0.0");
+    RecordedScrape.Answer openMetrics = answer("application/openmetrics-text;version=1.0.0");
     assertTrue(openMetrics.headers().get("Content-Type").startsWith("application/openmetrics-text"));
     assertTrue(body(openMetrics).endsWith("# EOF\n"));
 
-    ScrapeCache.Answer text = answer(null);
+    RecordedScrape.Answer text = answer(null);
     assertEquals("text/plain; version=0.0.4; charset=utf-8", text.headers().get("Content-Type"));
     assertEquals(3.0, Scrape.of(body(text)).get("bench_value"));
 
-    ScrapeCache.Answer gzip = cache.answer(null, List.of("deflate, gzip")).orElseThrow();
+    RecordedScrape.Answer gzip = cache.answer(null, List.of("deflate, gzip")).orElseThrow();
     assertEquals("gzip", gzip.headers().get("Content-Encoding"));
     String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(gzip.body().getBytes())).readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(body(text), unzipped);
 
-    ScrapeCache.Answer protobuf = answer("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
+    RecordedScrape.Answer protobuf = answer("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
     assertTrue(protobuf.headers().get("Content-Type").startsWith("application/vnd.google.protobuf"), protobuf.headers().toString());
   }
 
@@ -156,15 +168,19 @@ class ScrapeCacheTest {
     assertNotSame(before, runner.state(), "the poll was not recorded");
   }
 
-  private ScrapeCache.Answer answer(String accept) {
-    return cache.answer(accept, List.of()).orElseThrow();
+  private RecordedScrape.Answer answer(String accept) {
+    try {
+      return cache.answer(accept, List.of()).orElseThrow();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Scrape text() {
     return Scrape.of(body(answer(null)));
   }
 
-  private static String body(ScrapeCache.Answer answer) {
+  private static String body(RecordedScrape.Answer answer) {
     assertEquals(200, answer.status());
     return answer.body().toString(StandardCharsets.UTF_8);
   }

@@ -223,4 +223,47 @@ class TextFormatParserTest {
     assertEquals(i, r.seriesCount());
     assertEquals(0, r.skippedLines());
   }
+
+  // --- what a page may cost (a hostile page of a million tiny series fits 16 MiB)
+
+  @Test
+  void theSeriesLimitCountsEverySampleLineAndStopsOneLineAfterIt() throws Exception {
+    String histogram = """
+        # TYPE d histogram
+        d_bucket{le="1"} 1
+        d_bucket{le="+Inf"} 2
+        d_sum 3
+        d_count 2
+        up 1
+        """;
+    // Two buckets, sum, count and up: five sample lines, as Prometheus counts series.
+    assertEquals(2, TextFormatParser.parse(histogram, "", 5).families().size());
+    ParseException over = assertThrows(ParseException.class, () -> TextFormatParser.parse(histogram, "", 4));
+    assertTrue(over.tooLarge());
+    assertEquals("more than 4 series (line 6)", over.getMessage());
+    assertFalse(assertThrows(ParseException.class, () -> TextFormatParser.parse("garbage here\n", "", 4)).tooLarge());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TYPE", "HELP"})
+  void namesWithoutSamplesCountToo(String keyword) {
+    StringBuilder page = new StringBuilder();
+    for (int i = 0; i < 11; i++) {
+      page.append("# ").append(keyword).append(" m").append(i).append(keyword.equals("TYPE") ? " gauge\n" : " text\n");
+    }
+    ParseException e = assertThrows(ParseException.class, () -> TextFormatParser.parse(page.toString(), "", 10));
+    assertTrue(e.tooLarge(), e.getMessage());
+    assertEquals("more than 10 " + keyword + " names", e.getMessage());
+  }
+
+  @Test
+  void aSeriesWithMoreThan64LabelsIsSkippedWithoutReadingThemAll() throws Exception {
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      labels.append("l").append(i).append("=\"\",");
+    }
+    ParseResult r = TextFormatParser.parse("wide{" + labels + "} 1\nup 1\n", "");
+    assertEquals(1, r.seriesCount());
+    assertEquals("line 1: more than 64 labels", r.firstProblem());
+  }
 }

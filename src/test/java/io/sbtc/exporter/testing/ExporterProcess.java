@@ -32,13 +32,19 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   public static ExporterProcess start(Path config, String... extraArgs) throws IOException {
+    return start(List.of(), config, extraArgs);
+  }
+
+  /** @param jvmOptions options for the exporter's JVM, e.g. {@link #shippedJvmOptions()} */
+  public static ExporterProcess start(List<String> jvmOptions, Path config, String... extraArgs) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "io.sbtc.exporter.Main", "--config", config.toString(), "--web.listen-address", "127.0.0.1:" + port));
     cmd.addAll(List.of(extraArgs));
     Path log = Files.createTempFile("exporter", ".log");
@@ -46,6 +52,20 @@ public final class ExporterProcess implements AutoCloseable {
     ExporterProcess exporter = new ExporterProcess(p, log, port);
     exporter.awaitReady();
     return exporter;
+  }
+
+  /** The JVM options the image, the systemd unit and bench/run.sh run the exporter with (kept in the Dockerfile). */
+  public static List<String> shippedJvmOptions() throws IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"(.*)\"$")
+        .matcher(Files.readString(Path.of("Dockerfile")));
+    if (!m.find()) {
+      throw new AssertionError("no JAVA_TOOL_OPTIONS in the Dockerfile");
+    }
+    return List.of(m.group(1).trim().split("\\s+"));
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   private void awaitReady() {
@@ -76,14 +96,22 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   public Scrape scrape() {
-    return Scrape.of(get("/metrics").body());
+    HttpResponse<String> r = get("/metrics");
+    if (r.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + r.statusCode() + ": " + r.body() + "\nlogs:\n" + logs());
+    }
+    return Scrape.of(r.body());
   }
 
   public void awaitScrape(Predicate<Scrape> condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Scrape last = null;
     while (System.nanoTime() < deadline) {
-      last = scrape();
+      try {
+        last = scrape();
+      } catch (IllegalStateException e) {
+        throw new AssertionError("scrape failed: " + e.getMessage() + "; alive: " + process.isAlive() + "\nlogs:\n" + logs(), e);
+      }
       if (condition.test(last)) {
         return;
       }

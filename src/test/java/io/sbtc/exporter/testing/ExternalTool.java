@@ -40,7 +40,7 @@ public final class ExternalTool {
     throw new AssertionError("unreachable");
   }
 
-  static Optional<Path> find(String... names) {
+  public static Optional<Path> find(String... names) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String name : names) {
       for (String dir : path.split(File.pathSeparator)) {

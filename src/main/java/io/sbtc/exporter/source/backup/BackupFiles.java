@@ -1,11 +1,13 @@
 package io.sbtc.exporter.source.backup;
 
+import io.sbtc.exporter.source.ConfinedDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -15,7 +17,11 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
 
-/** The backups in one directory: which files match, and the newest one. Blocking: call on a worker. */
+/**
+ * The backups in one directory: which files match, and the newest one. Never followed out of the
+ * directory (see {@link ConfinedDirectory}): a backup is restored as the exporter's user. Blocking:
+ * call on a worker.
+ */
 final class BackupFiles {
 
   /** One backup file as seen at one moment. */
@@ -54,13 +60,21 @@ final class BackupFiles {
     }
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
     int count = 0;
+    int linksOut = 0;
     BackupFile newest = null;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      ConfinedDirectory confined = new ConfinedDirectory(dir);
       for (Path p : entries) {
         if (!matcher.matches(p.getFileName())) {
           continue;
         }
-        Optional<BackupFile> f = stat(p);
+        Optional<BackupFile> f;
+        try {
+          f = entry(confined, p);
+        } catch (ConfinedDirectory.LinkOut e) {
+          linksOut++;
+          continue;
+        }
         if (f.isPresent()) {
           count++;
           newest = newest == null || NEWEST.compare(f.get(), newest) > 0 ? f.get() : newest;
@@ -72,17 +86,18 @@ final class BackupFiles {
       throw new Problem("cannot list backup directory " + dir + " (" + e.getClass().getSimpleName() + ")", false);
     }
     if (newest == null) {
-      throw new Problem("no file matching \"" + glob + "\" in " + dir, false);
+      throw new Problem("no file matching \"" + glob + "\" in " + dir
+          + (linksOut == 0 ? "" : " (" + linksOut + " links out of the directory, not followed)"), false);
     }
     requireReadable(newest.path());
     return new Listing(count, newest);
   }
 
-  /** The file's size and time now; a regular file only (a directory that matches is not a backup). */
-  static Optional<BackupFile> stat(Path p) throws Problem {
+  private static Optional<BackupFile> entry(ConfinedDirectory confined, Path p) throws Problem, ConfinedDirectory.LinkOut {
     try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-      return a.isRegularFile() ? Optional.of(new BackupFile(p, a.size(), a.lastModifiedTime().toInstant())) : Optional.empty();
+      return confined.regularFile(p).map(e -> new BackupFile(e.path(), e.attributes().size(), e.attributes().lastModifiedTime().toInstant()));
+    } catch (ConfinedDirectory.LinkOut e) {
+      throw e;
     } catch (NoSuchFileException e) {
       if (Files.isSymbolicLink(p)) {
         throw new Problem("backup " + p + " is a link to a file that does not exist", false);
@@ -95,9 +110,26 @@ final class BackupFiles {
     }
   }
 
+  /**
+   * A file found by {@link #scan}, as it is now: empty when it is gone or no longer a regular file
+   * (replaced by a link, which is not followed).
+   */
+  static Optional<BackupFile> stat(Path p) throws Problem {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() ? Optional.of(new BackupFile(p, a.size(), a.lastModifiedTime().toInstant())) : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (AccessDeniedException e) {
+      throw new Problem("cannot read backup " + p + ": permission denied", true);
+    } catch (IOException e) {
+      throw new Problem("cannot read backup " + p + " (" + e.getClass().getSimpleName() + ")", false);
+    }
+  }
+
   /** A backup the exporter cannot open cannot be verified, and likely not restored by whoever runs as this user either. */
   private static void requireReadable(Path p) throws Problem {
-    try (FileChannel ignored = FileChannel.open(p, StandardOpenOption.READ)) {
+    try (FileChannel ignored = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       // opened: readable
     } catch (AccessDeniedException e) {
       throw new Problem("newest backup " + p + " is not readable by the exporter: permission denied", true);

@@ -5,6 +5,7 @@ import io.sbtc.exporter.config.BackupVerifyConfig;
 import io.sbtc.exporter.config.PgUrl;
 import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.ConfinedDirectory;
 import io.sbtc.exporter.source.postgres.PgConnector;
 import io.sbtc.exporter.source.postgres.SqlErrors;
 import java.io.BufferedInputStream;
@@ -77,6 +78,9 @@ public final class BackupVerifier {
     try {
       BackupFiles.BackupFile file = settledNewest(deadline);
       DumpFormat format = DumpFormat.of(file.path());
+      if (!format.usesPgRestore()) {
+        PsqlRestrictedMode.requireSupport(verify.psql(), deadline);
+      }
       checkNotStopping();
       database = scratch.create(clock.instant(), deadline);
       restore(file.path(), format, database, deadline);
@@ -157,7 +161,10 @@ public final class BackupVerifier {
     command.addAll(List.of(verify.psql(), "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1"));
     command.addAll(connection);
     command.addAll(List.of("--file", "-"));
+    String key = PsqlRestrictedMode.newKey();
     Optional<PlainSqlFilter.Result> fed = RestoreProcess.run(command, s, verify.password(), tempDir, deadline, stdin -> {
+      // Restricted before the backup's first byte; ON_ERROR_STOP ends psql if it refuses this line.
+      stdin.write(PsqlRestrictedMode.enter(key));
       try (InputStream in = open(file, format)) {
         return PlainSqlFilter.copy(in, stdin);
       }
@@ -182,7 +189,7 @@ public final class BackupVerifier {
   }
 
   private static InputStream open(Path file, DumpFormat format) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    InputStream raw = new BufferedInputStream(ConfinedDirectory.open(file), 1 << 16);
     if (format != DumpFormat.GZIP_SQL) {
       return raw;
     }

@@ -116,8 +116,8 @@ public final class BackupVerifySource implements Source {
     }
     outcome.failure().ifPresent(reason -> m.info("sbtc_backup_verify_failure",
         "Present (1) when the latest restore verification failed, with the reason: no_backup, still_being_written, tool_missing, "
-            + "scratch_unavailable, corrupt_file, unsupported_dump, incomplete_dump, restore_failed, schema_missing, table_missing, "
-            + "table_empty, aggregate_key_mismatch, live_db_unavailable, timeout, internal.",
+            + "tool_too_old, scratch_unavailable, scratch_too_privileged, corrupt_file, unsupported_dump, incomplete_dump, restore_failed, "
+            + "schema_missing, table_missing, table_empty, aggregate_key_mismatch, live_db_unavailable, timeout, internal.",
         labels.add("reason", reason.label())));
     return new SourceSnapshot(m.build(), outcome.infrastructure());
   }

@@ -1,9 +1,9 @@
 package io.sbtc.exporter.source.backup;
 
+import io.sbtc.exporter.source.ConfinedDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -27,7 +27,7 @@ enum DumpFormat {
 
   static DumpFormat of(Path file) throws IOException, VerifyFailure {
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ConfinedDirectory.open(file)) {
       head = in.readNBytes(TAR_MAGIC_OFFSET + TAR_MAGIC.length);
     }
     if (head.length == 0) {

@@ -10,8 +10,12 @@ public enum FailureReason {
   STILL_BEING_WRITTEN,
   /** pg_restore or psql could not be started. */
   TOOL_MISSING,
+  /** psql cannot lock out its own commands (no {@code \\restrict}): plain SQL is not fed to it. */
+  TOOL_TOO_OLD,
   /** The scratch server refused or failed to create the temporary database. */
   SCRATCH_UNAVAILABLE,
+  /** The scratch user could run programs or touch files on the scratch server's host: nothing is restored. */
+  SCRATCH_TOO_PRIVILEGED,
   /** Not a dump at all, or a gzip that does not decompress. */
   CORRUPT_FILE,
   /** A plain dump with psql commands other than pg_dump's own (made with --create, or pg_dumpall). */

@@ -10,10 +10,14 @@ import java.util.regex.Pattern;
 /**
  * Passes a plain pg_dump script to psql line by line, doing for it what {@code pg_restore
  * --no-owner --no-privileges} does for archives: ownership and privilege statements are dropped, so
- * the restore does not depend on the signer's roles existing on the scratch server. It also
- * guards psql: the only meta-commands let through are pg_dump's own {@code \restrict} and
- * {@code &#92;unrestrict}; a {@code \connect} (a dump made with --create, or pg_dumpall) would make psql
- * leave the temporary database, and {@code \!} would run a shell command.
+ * the restore does not depend on the signer's roles existing on the scratch server.
+ *
+ * <p>This filter is not what keeps psql's commands out: psql reads a meta-command wherever a
+ * backslash stands outside quotes, and only psql's own lexer knows where that is. psql runs in
+ * restricted mode for the whole restore ({@link PsqlRestrictedMode}). The filter drops pg_dump's
+ * own {@code \restrict}/{@code &#92;unrestrict} pair (restricted mode is already on, and psql refuses
+ * a second {@code \restrict}), and refuses a script with any other meta-command at the start of a
+ * line only to say why in words: a {@code \connect} means a dump made with --create or pg_dumpall.
  *
  * <p>pg_dump writes each of these statements on one line, and COPY data between {@code COPY ...
  * FROM stdin;} and {@code \.} is passed untouched. Lines are handled as bytes (ISO-8859-1 is a
@@ -26,7 +30,8 @@ final class PlainSqlFilter {
   private static final Pattern COPY_START = Pattern.compile("^COPY .+ FROM stdin;$");
   private static final Pattern OWNER = Pattern.compile("^ALTER .+ OWNER TO .+;$");
   private static final String[] DROPPED_PREFIXES = {"GRANT ", "REVOKE ", "ALTER DEFAULT PRIVILEGES ", "SET SESSION AUTHORIZATION "};
-  private static final String[] ALLOWED_META = {"\\restrict ", "\\unrestrict "};
+  /** pg_dump's own pair, with its alphanumeric key (pg_backup_archiver.c writes them). */
+  private static final Pattern DUMP_RESTRICT = Pattern.compile("^\\\\(?:un)?restrict [A-Za-z0-9]+$");
 
   /** Reading the dump failed (a broken gzip stream), as opposed to psql not taking input. */
   static final class InputBroken extends IOException {
@@ -101,10 +106,8 @@ final class PlainSqlFilter {
   private static LineAction statementLine(ByteArrayOutputStream bytes, long number) throws VerifyFailure {
     String line = bytes.toString(StandardCharsets.ISO_8859_1);
     if (line.startsWith("\\")) {
-      for (String allowed : ALLOWED_META) {
-        if (line.startsWith(allowed)) {
-          return new LineAction(true, false, false);
-        }
+      if (DUMP_RESTRICT.matcher(line).matches()) {
+        return new LineAction(false, false, false);
       }
       String command = line.split("\\s", 2)[0];
       throw new VerifyFailure(FailureReason.UNSUPPORTED_DUMP, "line " + number + " has the psql command " + abbreviate(command)

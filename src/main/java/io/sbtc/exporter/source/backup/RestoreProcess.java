@@ -108,10 +108,20 @@ final class RestoreProcess {
     Optional<PlainSqlFilter.Result> fed = feeding == null ? Optional.empty() : Optional.ofNullable(fedResult(feeding));
     int code = process.exitValue();
     if (code != 0) {
+      Optional<String> excerpt = stderr.excerpt();
+      if (feeder != null && excerpt.isPresent() && refusedCommand(excerpt.get())) {
+        throw new VerifyFailure(FailureReason.UNSUPPORTED_DUMP, "the backup has a psql command, and psql refused it (a backup may only hold SQL): "
+            + excerpt.get().replaceFirst("^psql:<stdin>:\\d+: ", ""));
+      }
       FailureReason reason = feeder != null && code == PSQL_CONNECTION_FAILED ? FailureReason.SCRATCH_UNAVAILABLE : FailureReason.RESTORE_FAILED;
-      throw new VerifyFailure(reason, tool + " exited with " + code + stderr.excerpt().map(e -> ": " + e).orElse(""));
+      throw new VerifyFailure(reason, tool + " exited with " + code + excerpt.map(e -> ": " + e).orElse(""));
     }
     return fed;
+  }
+
+  /** psql's words (psql/command.c) for a meta-command refused in restricted mode, or a wrong key. */
+  private static boolean refusedCommand(String error) {
+    return error.contains("backslash commands are restricted") || error.contains("\\unrestrict: ");
   }
 
   /** The feeder's result; a failure to read the dump, or a dump refused by the filter, is the verdict. */

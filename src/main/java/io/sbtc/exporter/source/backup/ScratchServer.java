@@ -32,6 +32,13 @@ final class ScratchServer {
   /** Enough for CREATE/DROP DATABASE; the restore itself is bounded by the verify timeout. */
   private static final Duration DDL_TIMEOUT = Duration.ofMinutes(2);
 
+  static final String SCRATCH_USER_POWERS = """
+      SELECT r.rolsuper, r.rolcreaterole,
+             (SELECT pg_catalog.string_agg(p.rolname, ', ' ORDER BY p.rolname) FROM pg_catalog.pg_roles p
+               WHERE p.rolname IN ('pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files')
+                 AND pg_catalog.pg_has_role(r.oid, p.oid, 'MEMBER')) AS roles
+      FROM pg_catalog.pg_roles r WHERE r.rolname = current_user""";
+
   private final BackupVerifyConfig config;
   private final String prefix;
   private final Pattern ours;
@@ -57,6 +64,12 @@ final class ScratchServer {
   String create(Instant now, Deadline deadline) throws VerifyFailure {
     String name = prefix + STAMP.format(now) + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     try (Connection c = connect(config.scratchUrl().database(), deadline); Statement st = c.createStatement()) {
+      Optional<String> power = excessPower(c);
+      if (power.isPresent()) {
+        throw new VerifyFailure(FailureReason.SCRATCH_TOO_PRIVILEGED, "the scratch user " + config.scratchUrl().user() + " " + power.get()
+            + ": a backup's SQL could run programs or read and write files on the scratch server's host;"
+            + " give restore verification a user with LOGIN CREATEDB and nothing else (docs/database.md)");
+      }
       for (String leftover : leftovers(c)) {
         drop(c, leftover);
       }
@@ -66,6 +79,29 @@ final class ScratchServer {
     } catch (SQLException e) {
       SourceException cause = SqlErrors.classify(e, where, "create a temporary database");
       throw new VerifyFailure(FailureReason.SCRATCH_UNAVAILABLE, cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * A backup is SQL written by whoever could write the backup directory, and the restore runs it
+   * as this user: COPY ... PROGRAM and server-side file access belong to superusers and three
+   * predefined roles, and before PostgreSQL 16 CREATEROLE can grant itself those roles.
+   */
+  private static Optional<String> excessPower(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(SCRATCH_USER_POWERS)) {
+      rs.next();
+      if (rs.getBoolean("rolsuper")) {
+        return Optional.of("is a superuser");
+      }
+      String roles = rs.getString("roles");
+      if (roles != null) {
+        return Optional.of("is a member of " + roles);
+      }
+      if (rs.getBoolean("rolcreaterole")) {
+        return Optional.of("has CREATEROLE, with which it can make itself a member of pg_execute_server_program");
+      }
+      return Optional.empty();
     }
   }
 

@@ -42,7 +42,7 @@ final class NodeReadings {
     return new ChainInfo(
         Json.text(r, "/chain", where),
         Json.count(r, "/blocks", where),
-        Json.count(r, "/headers", where),
+        heightOrUnknown(r, "/headers", where),
         Json.text(r, "/bestblockhash", where),
         progress(r, where),
         bool(r, "/initialblockdownload", where),
@@ -83,6 +83,19 @@ final class NodeReadings {
       return "0." + major + "." + minor + (patch == 0 ? "" : "." + patch);
     }
     return major + "." + minor + "." + patch;
+  }
+
+  /**
+   * Bitcoin Core writes -1 for {@code headers} while it has no best header yet
+   * ({@code m_best_header ? m_best_header->nHeight : -1} in getblockchaininfo): a known state, so
+   * the height is unknown, not a malformed reply. Any other negative number is still a parse error.
+   */
+  private static OptionalLong heightOrUnknown(JsonNode r, String pointer, String where) {
+    Optional<JsonNode> n = Json.at(r, pointer);
+    if (n.isPresent() && n.get().isIntegralNumber() && n.get().canConvertToLong() && n.get().longValue() == -1) {
+      return OptionalLong.empty();
+    }
+    return Json.count(r, pointer, where);
   }
 
   private static OptionalDouble progress(JsonNode r, String where) {

@@ -3,6 +3,7 @@ package io.sbtc.exporter.source.logs;
 import io.sbtc.exporter.config.LogConfig.Format;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.ConfinedDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +22,8 @@ import java.util.Optional;
  * Measures how far back one component's log files reach. Coverage comes from the oldest line's own
  * timestamp, read from the first lines of the oldest file: a rotated file's modification time is
  * when it was last written, which says nothing about how far back it reaches. Only the beginning
- * of the oldest file is read; the others cost a stat each.
+ * of the oldest file is read; the others cost a stat each. Never followed out of the directory
+ * (see {@link ConfinedDirectory}).
  */
 final class LogDirectoryScanner {
   /** Files read per scan while looking for one whose first lines parse, so a wrong format stays cheap. */
@@ -90,14 +91,15 @@ final class LogDirectoryScanner {
   private List<LogFile> list(List<SourceException> problems) {
     List<LogFile> files = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+      ConfinedDirectory confined = new ConfinedDirectory(dir);
       for (Path p : entries) {
         try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          if (a.isRegularFile()) {
-            files.add(new LogFile(p, a.size(), a.lastModifiedTime().toInstant()));
-          }
+          confined.regularFile(p).ifPresent(e ->
+              files.add(new LogFile(e.path(), e.attributes().size(), e.attributes().lastModifiedTime().toInstant())));
         } catch (NoSuchFileException e) {
           // rotated away between the listing and the stat
+        } catch (ConfinedDirectory.LinkOut e) {
+          problems.add(new SourceException(ErrorReason.OTHER, e.getMessage()));
         } catch (IOException e) {
           problems.add(new SourceException(ErrorReason.OTHER, "cannot stat " + p + " (" + e.getClass().getSimpleName() + ")"));
         }

@@ -4,9 +4,9 @@ import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.source.ConfinedDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 
 /** {@code logs:<component>} for log files in a directory: retention measured from the files themselves. */
 public final class LogFilesSource implements Source {
@@ -15,7 +15,7 @@ public final class LogFilesSource implements Source {
   private final LogDirectoryScanner scanner;
 
   public LogFilesSource(Vertx vertx, LogConfig config) {
-    this(vertx, config, Files::newInputStream);
+    this(vertx, config, ConfinedDirectory::open);
   }
 
   LogFilesSource(Vertx vertx, LogConfig config, LogDirectoryScanner.Opener opener) {

@@ -58,13 +58,24 @@ public final class SignerDbQueries {
       SELECT extract(epoch FROM created_at) FROM sbtc_signer.dkg_shares
       WHERE dkg_shares_status = 'verified' ORDER BY created_at DESC LIMIT 1""";
 
+  /**
+   * The newest DKG round whatever its status: the row the signer's /info reports as
+   * {@code current_aggregate_key}, and the one its block observer revokes when its verification
+   * window passes while still unverified.
+   */
+  public static final String DKG_LATEST_SHARES = """
+      SELECT dkg_shares_status::text, extract(epoch FROM created_at) FROM sbtc_signer.dkg_shares
+      ORDER BY created_at DESC LIMIT 1""";
+
   /** The key the signer signs with: its own "latest verified shares" query, aggregate_key only. */
   public static final String LATEST_VERIFIED_AGGREGATE_KEY = """
       SELECT aggregate_key FROM sbtc_signer.dkg_shares
       WHERE dkg_shares_status = 'verified' ORDER BY created_at DESC LIMIT 1""";
 
+  /** pg_settings gives archive_timeout in its unit, seconds (0 when off); pg_stat_archiver's counters are readable by any role. */
   public static final String ARCHIVER = """
-      SELECT current_setting('archive_mode'), failed_count, extract(epoch FROM last_archived_time)
+      SELECT current_setting('archive_mode'), failed_count, extract(epoch FROM last_archived_time),
+             (SELECT setting::float8 FROM pg_catalog.pg_settings WHERE name = 'archive_timeout')
       FROM pg_catalog.pg_stat_archiver""";
 
   /** The statuses of the signer's {@code dkg_shares_status} enum (migration 0012). */

@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import java.util.Map;
  */
 public final class SignerDbSource implements Source {
   public static final String NAME = "signer_db";
+  /** Read by the verified-key check, without the {@code _info} suffix as {@link Metrics#info} takes it. */
+  public static final String VERIFIED_KEY = "sbtc_signer_dkg_verified_aggregate_key";
 
   private final Vertx vertx;
   private final SignerDbConfig config;
@@ -82,6 +85,11 @@ public final class SignerDbSource implements Source {
       r.query("dkg_latest_verified", DKG_LATEST_VERIFIED_TIME, rs -> m.gauge("sbtc_signer_dkg_latest_verified_timestamp_seconds",
           "Unix time when the signer stored its latest DKG shares that are now verified; absent when none is verified.",
           rs.getDouble(1)));
+      r.query("dkg_latest", DKG_LATEST_SHARES, rs -> latestShares(m, rs));
+      r.query("dkg_verified_key", LATEST_VERIFIED_AGGREGATE_KEY, rs -> m.info(VERIFIED_KEY,
+          "Always 1; the aggregate key of the signer's newest verified DKG shares, the key it signs with, in a label"
+              + " (lower-case hex of the compressed public key); absent when none is verified.",
+          Labels.of("aggregate_key", HexFormat.of().formatHex(rs.getBytes(1)))));
       r.query("wal_archiver", ARCHIVER, rs -> archiver(m, rs));
       if (r.succeeded == 0) {
         throw r.errors.get(0);
@@ -112,6 +120,18 @@ public final class SignerDbSource implements Source {
     return b.build();
   }
 
+  private static void latestShares(Metrics m, ResultSet rs) throws SQLException {
+    String latest = rs.getString(1);
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name("sbtc_signer_dkg_latest_shares_status")
+        .help("1 for the status of the signer's newest DKG shares (unverified, verified, failed), 0 for the others; absent before the first DKG round.");
+    DKG_STATUSES.forEach(status -> b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+        .labels(Labels.of("status", status)).value(status.equals(latest) ? 1 : 0).build()));
+    m.add(b.build());
+    m.gauge("sbtc_signer_dkg_latest_shares_created_timestamp_seconds",
+        "Unix time when the signer stored its newest DKG shares, whatever their status; absent before the first DKG round.",
+        rs.getDouble(2));
+  }
+
   private static void archiver(Metrics m, ResultSet rs) throws SQLException {
     if ("off".equals(rs.getString(1))) {
       return;
@@ -120,6 +140,10 @@ public final class SignerDbSource implements Source {
         .help("Failed attempts to archive a WAL file (pg_stat_archiver.failed_count); present only when archive_mode is on.")
         .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(rs.getLong(2)).build())
         .build());
+    m.gauge("sbtc_postgres_archive_timeout_seconds",
+        "The server's archive_timeout: the longest it waits before archiving a partly filled WAL segment; 0 when off, so a quiet"
+            + " database archives nothing for hours. Present only when archive_mode is on.",
+        rs.getDouble(4));
     double last = rs.getDouble(3);
     if (!rs.wasNull()) {
       m.gauge("sbtc_postgres_wal_last_archived_timestamp_seconds",

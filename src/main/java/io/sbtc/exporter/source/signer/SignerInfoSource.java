@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class SignerInfoSource implements Source {
   public static final String NAME = "signer_info";
+  public static final String LATEST_KEY_MATCHES_CONTRACT = "sbtc_signer_dkg_latest_key_matches_contract";
+  /** Read by the verified-key check, without the {@code _info} suffix as {@link Metrics#info} takes it. */
+  public static final String CONTRACT_KEY = "sbtc_signer_dkg_contract_aggregate_key";
   /** /info is a few hundred bytes; anything near this is not the signer. */
   private static final long MAX_INFO_BYTES = 1L << 20;
 
@@ -73,13 +76,19 @@ public final class SignerInfoSource implements Source {
         .gauge("sbtc_signer_dkg_rounds", "DKG rounds the signer has stored that did not fail (from /info).",
             Json.count(info, "/dkg/rounds", where));
 
-    Optional<String> current = Json.text(info, "/dkg/current_aggregate_key", where);
+    // current_aggregate_key is the newest dkg_shares row of any status (the signer's api/info.rs
+    // populate_dkg_info reads get_latest_encrypted_dkg_shares, which has no status filter): after a
+    // failed or not yet verified round it differs from the contract while the signer is fine.
+    Optional<String> latest = Json.text(info, "/dkg/current_aggregate_key", where);
     Optional<String> contract = Json.text(info, "/dkg/contract_aggregate_key", where);
-    if (current.isPresent() && contract.isPresent()) {
-      m.flag("sbtc_signer_aggregate_key_matches_contract",
-          "1 if the signer's latest DKG aggregate key equals the one in the sBTC registry contract, 0 if they differ; absent when either is unknown.",
-          current.get().equalsIgnoreCase(contract.get()));
+    if (latest.isPresent() && contract.isPresent()) {
+      m.flag(LATEST_KEY_MATCHES_CONTRACT,
+          "1 if the aggregate key of the signer's newest DKG round, whatever its status (/info dkg.current_aggregate_key), equals"
+              + " the sBTC registry contract's, 0 if not; absent when either is unknown.",
+          latest.get().equalsIgnoreCase(contract.get()));
     }
+    contract.ifPresent(key -> m.info(CONTRACT_KEY, "Always 1; the aggregate key in the sBTC registry contract as the signer reads it"
+        + " (/info dkg.contract_aggregate_key) in a label; absent when unknown.", Labels.of("aggregate_key", key)));
     m.info("sbtc_signer", "Always 1; the signer's build and chain facts from /info in labels.", Labels.of(
         "network", Json.text(info, "/config/network", where).orElse(""),
         "deployer", Json.text(info, "/config/deployer", where).orElse(""),

@@ -61,8 +61,12 @@ public final class SignerMetricsSource implements Source {
   private SourceSnapshot relay(String text, String where) {
     ParseResult parsed;
     try {
-      parsed = TextFormatParser.parse(text, config.relayPrefix());
+      parsed = TextFormatParser.parse(text, config.relayPrefix(), config.maxSeries());
     } catch (ParseException e) {
+      if (e.tooLarge()) {
+        throw new SourceException(ErrorReason.TOO_LARGE, "metrics from " + where + " have " + e.getMessage()
+            + " (signer.max_series); nothing was relayed");
+      }
       throw new SourceException(ErrorReason.PARSE, "metrics from " + where + " are not in the Prometheus text format: " + e.getMessage());
     }
     List<MetricSnapshot> families = new ArrayList<>(parsed.families());

@@ -161,6 +161,26 @@ class BitcoinSourceTest {
     assertEquals(1.0, up(s));
   }
 
+  /**
+   * Bitcoin Core's getblockchaininfo writes {@code "headers": -1} while it has no best header
+   * (bitcoin/bitcoin src/rpc/blockchain.cpp, getblockchaininfo: {@code m_best_header ? ->nHeight : -1}).
+   * That is a state, not a broken reply: the other fields of the call are kept and no error counts.
+   */
+  @Test
+  void headersMinusOneIsAnUnknownHeightNotAParseError() throws IOException {
+    stubRpc(RpcReplies.main("bitcoin/getblockchaininfo-no-best-header.json", "bitcoin/getnetworkinfo.json"), RpcReplies.header());
+    Map<String, Double> expected = healthy();
+    expected.remove("sbtc_bitcoin_headers");
+    expected.put("sbtc_bitcoin_blocks", 0.0);
+    expected.put("sbtc_bitcoin_verification_progress", 1.003e-09);
+    expected.put("sbtc_bitcoin_initial_block_download", 1.0);
+    expected.put("sbtc_bitcoin_size_on_disk_bytes", 293.0);
+    Scrape s = scrapeOnce(passwordConfig());
+    assertEquals(expected, bitcoinSeries(s));
+    assertEquals(1.0, up(s));
+    assertErrors(s, "none", 0);
+  }
+
   @Test
   void wrongPasswordIsAnAuthErrorAndNeverShowsThePassword() throws IOException {
     node.stubFor(post("/").willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"jsonrpc\"")));

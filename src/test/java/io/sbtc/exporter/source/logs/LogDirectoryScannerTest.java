@@ -66,6 +66,37 @@ class LogDirectoryScannerTest {
     assertEquals(List.of("signer.log.7.gz"), opener.opened(), "only the oldest file is read");
   }
 
+  /**
+   * Whoever can write to the log directory must not make the exporter open or count files
+   * elsewhere: a link out of it is reported and left alone, whatever it points at.
+   */
+  @Test
+  void aLinkOutOfTheDirectoryIsNotFollowed(@TempDir Path elsewhere) throws IOException {
+    Path inside = write(dir.resolve("signer.log"), lines(LogTrees::signerJson, now.minus(DAY), now, HOUR), now);
+    Path outside = write(elsewhere.resolve("old.log"), lines(LogTrees::signerJson, now.minus(DAY.multipliedBy(30)), now.minus(DAY), HOUR),
+        now.minus(DAY.multipliedBy(20)));
+    Files.createSymbolicLink(dir.resolve("signer.log.9"), outside);
+    Files.createSymbolicLink(dir.resolve("signer.log.8"), elsewhere);
+    LogScan scan = scan("signer.log*", Format.JSON);
+    assertEquals(Optional.of(now.minus(DAY)), scan.oldestEntry(), "the file outside was read");
+    assertEquals(1, scan.files());
+    assertEquals(sizes(inside), scan.bytes());
+    assertEquals(List.of("signer.log"), opener.opened());
+    assertEquals(List.of(dir.resolve("signer.log.8") + " is a link out of " + dir + "; not followed",
+        dir.resolve("signer.log.9") + " is a link out of " + dir + "; not followed"),
+        scan.problems().stream().map(Throwable::getMessage).sorted().toList());
+  }
+
+  /** A link to a file of the same directory (a "current" name) is an ordinary file. */
+  @Test
+  void aLinkWithinTheDirectoryIsFollowed() throws IOException {
+    Path real = write(dir.resolve("signer.log.2026-07-22"), lines(LogTrees::signerJson, now.minus(DAY), now, HOUR), now);
+    Files.createSymbolicLink(dir.resolve("current"), real.getFileName());
+    LogScan scan = scan("current", Format.JSON);
+    assertEquals(Optional.of(now.minus(DAY)), scan.oldestEntry());
+    assertEquals(List.of(), scan.problems());
+  }
+
   @Test
   void twoDaysOfLogsReachBackTwoDays() {
     write(dir.resolve("signer.log"), lines(LogTrees::signerJson, now.minus(DAY), now, HOUR), now);

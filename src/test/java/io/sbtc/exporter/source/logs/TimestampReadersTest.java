@@ -45,6 +45,11 @@ class TimestampReadersTest {
         Arguments.of(Format.STACKS, line("stacks-node.log", 4), 1732864590L, 7734000),
         Arguments.of(Format.STACKS, "ERRO [1738326896.000001] [stackslib/src/net/p2p.rs:1] [p2p] x", 1738326896L, 1000),
         Arguments.of(Format.STACKS, "DEBG [1738326896.123456] [a.rs:1] [ThreadId(7)] x", 1738326896L, 123456000),
+        // Stacks node with STACKS_LOG_JSON=1: slog-json's "ts" key, RFC 3339 (stacks-core 4.0.2
+        // stacks-common/src/util/log.rs:207,218; slog-json 2.6.1 add_default_keys); the json format reads it too
+        Arguments.of(Format.STACKS, first("stacks-node-json.log"), 1732864575L, 318442000),
+        Arguments.of(Format.STACKS, line("stacks-node-json.log", 3), 1732864590L, 7734000),
+        Arguments.of(Format.JSON, first("stacks-node-json.log"), 1732864575L, 318442000),
         // any line starting with RFC 3339: the signer's default pretty output, offsets, colours on a TTY
         Arguments.of(Format.RFC3339, first("signer-pretty.log"), 1784710931L, 304817562),
         Arguments.of(Format.RFC3339, line("signer-pretty.log", 4), 1784712253L, 550800000),
@@ -96,6 +101,9 @@ class TimestampReadersTest {
         Arguments.of(Format.STACKS, "Nov 29 07:16:23.441906 INFO pretty format has no year"),
         Arguments.of(Format.STACKS, "INFO [1738326896] [main] no micros"),
         Arguments.of(Format.STACKS, first("bitcoind-debug.log")),
+        // the signer's JSON has "timestamp"; only the json and auto formats read that
+        Arguments.of(Format.STACKS, first("signer-json.log")),
+        Arguments.of(Format.STACKS, "{\"msg\":\"x\",\"level\":\"INFO\",\"ts\":1732864575}"),
         Arguments.of(Format.RFC3339, "2024-11-29T07:16:14Z[net] no space after the time"),
         Arguments.of(Format.RFC3339, "2024-11-29T25:00:00Z hour 25"),
         Arguments.of(Format.RFC3339, "2016-12-31T23:59:60Z leap second"),
@@ -139,7 +147,7 @@ class TimestampReadersTest {
   void mangledLinesNeverThrow() {
     List<String> seeds = new ArrayList<>();
     for (String f : List.of("signer-json.log", "signer-pretty.log", "docker-json.log", "bitcoind-debug.log", "stacks-node.log",
-        "journalctl.json")) {
+        "stacks-node-json.log", "journalctl.json")) {
       seeds.addAll(Fixtures.text("logs/" + f).lines().toList());
     }
     List<TimestampReader> readers = new ArrayList<>();

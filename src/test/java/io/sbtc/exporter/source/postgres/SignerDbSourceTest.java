@@ -74,7 +74,17 @@ class SignerDbSourceTest {
     assertEquals(1.0, s.get("sbtc_signer_dkg_shares{status=\"failed\"}"));
     assertEquals(1.0, s.get("sbtc_signer_dkg_shares{status=\"unverified\"}"));
     assertEquals(Instant.parse("2026-03-10T17:45:31Z").getEpochSecond(), s.get("sbtc_signer_dkg_latest_verified_timestamp_seconds"));
+    // The newest round is still unverified: what /info would call current_aggregate_key. The key the
+    // signer signs with is the newest verified one (get_latest_verified_dkg_shares, stacks-sbtc/sbtc
+    // v1.3.3 signer/src/storage/postgres/read.rs:1759-1787: status 'verified', newest created_at).
+    assertEquals(1.0, s.get("sbtc_signer_dkg_latest_shares_status{status=\"unverified\"}"));
+    assertEquals(0.0, s.get("sbtc_signer_dkg_latest_shares_status{status=\"verified\"}"));
+    assertEquals(0.0, s.get("sbtc_signer_dkg_latest_shares_status{status=\"failed\"}"));
+    assertEquals(Instant.parse("2026-07-21T23:40:02Z").getEpochSecond(), s.get("sbtc_signer_dkg_latest_shares_created_timestamp_seconds"));
+    assertEquals(1.0, s.get("sbtc_signer_dkg_verified_aggregate_key_info{aggregate_key=\"" + SignerPostgres.LATEST_VERIFIED_KEY + "\"}"));
     assertEquals(1.0, s.get("sbtc_postgres_info{server_version=\"" + serverVersion() + "\"}"));
+    // The test server runs without archive_timeout, as PostgreSQL does by default.
+    assertEquals(0.0, s.get("sbtc_postgres_archive_timeout_seconds"));
     assertEquals(0.0, s.get("sbtc_postgres_wal_archive_failures_total"));
     assertTrue(s.get("sbtc_postgres_wal_last_archived_timestamp_seconds") > Instant.parse("2026-01-01T00:00:00Z").getEpochSecond());
     for (String reason : List.of("timeout", "connect", "tls", "http_status", "auth", "parse", "too_large", "other")) {
@@ -119,10 +129,38 @@ class SignerDbSourceTest {
     assertFalse(s.has("sbtc_signer_db_bitcoin_block_height"));
     assertFalse(s.has("sbtc_signer_db_stacks_block_height"));
     assertFalse(s.has("sbtc_signer_dkg_latest_verified_timestamp_seconds"));
+    assertFalse(s.has("sbtc_signer_dkg_latest_shares_created_timestamp_seconds"));
+    assertFalse(s.has("sbtc_signer_dkg_latest_shares_status{status=\"unverified\"}"));
+    assertFalse(s.series().keySet().stream().anyMatch(k -> k.startsWith("sbtc_signer_dkg_verified_aggregate_key_info")));
     assertEquals(0.0, s.get("sbtc_signer_db_migrations"));
     assertEquals(0.0, s.get("sbtc_signer_dkg_shares{status=\"verified\"}"));
     assertEquals(0.0, s.get("sbtc_signer_dkg_shares{status=\"unverified\"}"));
     assertEquals(0.0, s.get("sbtc_signer_dkg_shares{status=\"failed\"}"));
+  }
+
+  /** The signer's block observer marks unverified shares failed when their window passes (v1.3.3 signer/src/block_observer.rs:593-636). */
+  @Test
+  void aFailedNewestRoundLeavesTheVerifiedKeyInPlace() {
+    pg.createSignerDatabase(pg.signer, "signer_failed_round", true);
+    pg.exec(pg.signer, "signer_failed_round", "UPDATE sbtc_signer.dkg_shares SET dkg_shares_status = 'failed' WHERE dkg_shares_status = 'unverified'");
+    Scrape s = scrapeOnce(pg.signerUrl("signer_failed_round"));
+    assertEquals(1.0, s.get("sbtc_signer_dkg_latest_shares_status{status=\"failed\"}"));
+    assertEquals(0.0, s.get("sbtc_signer_dkg_latest_shares_status{status=\"unverified\"}"));
+    assertEquals(1.0, s.get("sbtc_signer_dkg_verified_aggregate_key_info{aggregate_key=\"" + SignerPostgres.LATEST_VERIFIED_KEY + "\"}"));
+  }
+
+  @Test
+  void archiveTimeoutIsReadInSeconds() {
+    pg.exec(pg.signer, "postgres", "ALTER SYSTEM SET archive_timeout = '5min'");
+    pg.exec(pg.signer, "postgres", "SELECT pg_reload_conf()");
+    try {
+      awaitArchiveTimeout(300);
+      assertEquals(300.0, scrapeOnce(pg.signerUrl()).get("sbtc_postgres_archive_timeout_seconds"));
+    } finally {
+      pg.exec(pg.signer, "postgres", "ALTER SYSTEM RESET archive_timeout");
+      pg.exec(pg.signer, "postgres", "SELECT pg_reload_conf()");
+      awaitArchiveTimeout(0);
+    }
   }
 
   @Test
@@ -130,8 +168,8 @@ class SignerDbSourceTest {
     pg.exec(pg.signer, "postgres", "CREATE DATABASE not_the_signer");
     Scrape s = scrapeOnce(pg.signerUrl("not_the_signer"));
     assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"signer_db\"}"));
-    // migrations, bitcoin and stacks heights, dkg_shares, latest verified: each its own error.
-    assertEquals(5.0, s.get("sbtc_exporter_source_errors_total{reason=\"parse\",source=\"signer_db\"}"));
+    // migrations, bitcoin and stacks heights, dkg_shares, latest verified time, newest shares, verified key: each its own error.
+    assertEquals(7.0, s.get("sbtc_exporter_source_errors_total{reason=\"parse\",source=\"signer_db\"}"));
     assertFalse(s.has("sbtc_signer_db_bitcoin_block_height"));
     assertFalse(s.has("sbtc_signer_db_migrations"));
     assertEquals(1.0, s.get("sbtc_postgres_info{server_version=\"" + serverVersion() + "\"}"));
@@ -200,6 +238,15 @@ class SignerDbSourceTest {
     try (Connection c = PgConnector.open(config.url(), config.password(), Duration.ofSeconds(5), true); Statement st = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("SELECT encrypted_private_shares FROM sbtc_signer.dkg_shares"));
       assertEquals("42501", e.getSQLState(), e.getMessage()); // insufficient_privilege
+    }
+  }
+
+  /** pg_reload_conf() only signals the server: wait until a new session sees the setting (new sessions are what the exporter opens). */
+  private static void awaitArchiveTimeout(long seconds) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String sql = "SELECT setting::bigint FROM pg_settings WHERE name = 'archive_timeout'";
+    while (pg.queryLong(pg.signer, "postgres", sql) != seconds) {
+      assertTrue(System.nanoTime() < deadline, "archive_timeout never became " + seconds);
     }
   }
 

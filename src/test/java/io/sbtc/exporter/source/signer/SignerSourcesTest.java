@@ -63,7 +63,9 @@ class SignerSourcesTest {
       assertEquals(5412337.0, s.get("sbtc_signer_stacks_node_tip_height"));
       assertEquals(957312.0, s.get("sbtc_signer_stacks_node_bitcoin_block_height"));
       assertEquals(3.0, s.get("sbtc_signer_dkg_rounds"));
-      assertEquals(1.0, s.get("sbtc_signer_aggregate_key_matches_contract"));
+      assertEquals(1.0, s.get("sbtc_signer_dkg_latest_key_matches_contract"));
+      assertEquals(1.0, s.get("sbtc_signer_dkg_contract_aggregate_key_info{aggregate_key=\"02f7a3c1d9e84b56a20c3e7f19d4b8a6e5c2f01d3b7a9e4c6d8f2a1b3c5e7d9f0a\"}"));
+      assertFalse(s.has("sbtc_signer_dkg_verified_key_matches_contract"), "no verified key without signer_db");
       assertTrue(s.body().contains("sbtc_signer_info{bitcoin_node_chain=\"bitcoin\",bitcoin_node_subversion=\"/Satoshi:28.1.0/\","
           + "deployer=\"SM3VDXK3WZZSA84XXFKAFAF15NNZX32CTSG82JFQ4\",git_revision=\"7c2e9f41b0d3a58e6f1c24b97a0d5e83f6b1c9a2\","
           + "network=\"mainnet\",rust_version=\"rustc 1.94.1 (e408947bf 2026-03-25)\","
@@ -84,19 +86,20 @@ class SignerSourcesTest {
       assertEquals(0.0, s.get("sbtc_signer_dkg_rounds"));
       assertFalse(s.has("sbtc_signer_bitcoin_tip_height"));
       assertFalse(s.has("sbtc_signer_stacks_node_tip_height"));
-      assertFalse(s.has("sbtc_signer_aggregate_key_matches_contract"), "absent when either key is unknown");
+      assertFalse(s.has("sbtc_signer_dkg_latest_key_matches_contract"), "absent when either key is unknown");
+      assertFalse(s.series().keySet().stream().anyMatch(k -> k.startsWith("sbtc_signer_dkg_contract_aggregate_key_info")));
       assertTrue(s.body().contains("bitcoin_node_chain=\"\""), s.body());
     }
   }
 
   @Test
-  void aggregateKeyThatDiffersFromTheContractIsZero() {
+  void newestKeyThatDiffersFromTheContractIsZero() {
     String info = Fixtures.text("signer/info.json").replaceFirst(
         "\"contract_aggregate_key\":\"02f7", "\"contract_aggregate_key\":\"03aa");
     signer.stubFor(get("/info").willReturn(aResponse().withBody(info)));
     try (RunningExporter exporter = RunningExporter.start(config("http://127.0.0.1:1/metrics", signer.baseUrl() + "/info", ""))
         .awaitReady()) {
-      assertEquals(0.0, exporter.scrape().get("sbtc_signer_aggregate_key_matches_contract"));
+      assertEquals(0.0, exporter.scrape().get("sbtc_signer_dkg_latest_key_matches_contract"));
     }
   }
 

@@ -25,7 +25,11 @@ class StacksSourceTest {
   @RegisterExtension
   static WireMockExtension node = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-  static final String VERSION = "stacks-node 3.0.0.0.3 (release/3.0.0.0.3:01a04d0, release build, linux [x86_64])";
+  /**
+   * stacks-core 4.0.2: "{name} {version} ({git_commit}{clean}, {build} build, {os} [{arch}])", with
+   * a short commit and no branch (stackslib/src/lib.rs:88-107, stacks-common/build.rs:17-26).
+   */
+  static final String VERSION = "stacks-node 4.0.2 (1b57c3fb67, release build, linux [x86_64])";
   static final String INFO_SERIES = "sbtc_stacks_info{network_id=\"1\",server_version=\"" + VERSION + "\"}";
 
   /** What a user sees from the healthy fixtures; tip_changed is checked apart. */
@@ -100,6 +104,24 @@ class StacksSourceTest {
     assertErrors(s, "none", 0);
     double changed = s.get("sbtc_stacks_tip_changed_timestamp_seconds");
     assertTrue(changed >= before - 0.001 && changed <= after + 0.001, "tip first seen during the test, got " + changed);
+  }
+
+  /**
+   * The fixtures follow stacks-core 4.0.2: /v2/info is RPCPeerInfoData (stackslib/src/net/api/getinfo.rs:55-85,
+   * no "affirmations" any more) and /v2/pox is RPCPoxInfoData (stackslib/src/net/api/getpoxinfo.rs:109-147,
+   * with current_epoch and the pox_5_* contracts). A 3.0 node's shapes (the *-3.0.json fixtures) read the same.
+   */
+  @Test
+  void olderNodeShapesReadTheSame() {
+    stubHealthy();
+    stub("/v2/info", "stacks/v2-info-3.0.json");
+    stub("/v2/pox", "stacks/v2-pox-3.0.json");
+    Map<String, Double> expected = healthy();
+    expected.remove(INFO_SERIES);
+    expected.put("sbtc_stacks_info{network_id=\"1\",server_version=\"stacks-node 3.0.0.0.3 (release/3.0.0.0.3:01a04d0, release build, linux [x86_64])\"}", 1.0);
+    Scrape s = scrapeOnce(config("1h", "10s"));
+    assertEquals(expected, stacksSeries(s));
+    assertErrors(s, "none", 0);
   }
 
   @Test
