@@ -157,4 +157,61 @@ class DocsTruthTest {
     }
     assertTrue(docs.stream().anyMatch(d -> d.contains("docs/runbooks.md")), "the runbooks are one click away: " + docs);
   }
+
+  /** What must not be in a command an operator copies: a secret on the command line, a name that does not exist. */
+  static final Map<String, Pattern> BAD_COMMANDS = Map.of(
+      "a password on the command line (ps and shell history show it)",
+      Pattern.compile("-rpcpassword|PGPASSWORD=|--password[= ]|--from-literal=\\S*(key|password|endpoint)|://[^\\s/@:'\"]+:[^\\s/@'\"]+@"),
+      "a container name the Compose override does not set (its services have no container_name)",
+      Pattern.compile("docker (logs|exec|kill|restart|inspect|stop|start)( -\\S+| --\\S+( \\S+)?)* (sbtc-signer-exporter|prometheus|alertmanager|grafana)\\b"),
+      "a relative path for a directory on the host (at 3 a.m. nobody knows the working directory)",
+      Pattern.compile("\\b(du|ls|df)( -\\S+)* (?![/$~-])[a-z_]+/?(\\s|$)"));
+
+  /** The commands of the docs: fenced code blocks, and in the runbooks and the first week's page inline code too. */
+  static List<String> commands(Path doc, String text) {
+    List<String> out = new ArrayList<>();
+    Matcher block = Pattern.compile("```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(text);
+    while (block.find()) {
+      block.group(1).lines().filter(l -> !l.strip().startsWith("#")).forEach(out::add);
+    }
+    if (doc.endsWith("runbooks.md") || doc.endsWith("first-week.md")) {
+      Matcher inline = Pattern.compile("`([^`\\n]+)`").matcher(text.replaceAll("(?s)```.*?```", ""));
+      while (inline.find()) {
+        out.add(inline.group(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void commandsInTheDocsKeepSecretsOffTheCommandLineAndWorkInEveryDeployment() throws IOException {
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Path doc : docs()) {
+      for (String command : commands(doc, Files.readString(doc))) {
+        checked++;
+        BAD_COMMANDS.forEach((why, bad) -> {
+          if (bad.matcher(command).find()) {
+            problems.add(doc + ": " + why + ": " + command.strip());
+          }
+        });
+      }
+    }
+    assertTrue(checked > 300, "commands checked: " + checked);
+    assertEquals(List.of(), problems);
+  }
+
+  /** Each of the checks above finds what issue 20 found in the runbooks. */
+  @Test
+  void theCommandChecksCatchWhatTheOldRunbooksSaid() {
+    for (String old : List.of("docker exec bitcoin bitcoin-cli -rpcuser=signer -rpcpassword=hunter2 getblockchaininfo",
+        "docker logs sbtc-signer-exporter", "docker logs --tail 100 sbtc-signer-exporter", "du -sh pg_wal",
+        "kubectl create secret generic s --from-literal=bitcoin-rpc-endpoints=http://user:pass@bitcoin:8332")) {
+      assertTrue(BAD_COMMANDS.values().stream().anyMatch(p -> p.matcher(old).find()), old);
+    }
+    for (String fine : List.of("docker logs --since 1h sbtc-signer", "du -sh /var/lib/postgresql/16/main/pg_wal",
+        "docker exec postgres pg_isready -U postgres", "docker compose logs sbtc-signer-exporter", "df -h /mnt/bitcoin")) {
+      assertTrue(BAD_COMMANDS.values().stream().noneMatch(p -> p.matcher(fine).find()), fine);
+    }
+  }
 }
