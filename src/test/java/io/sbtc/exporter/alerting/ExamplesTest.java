@@ -115,7 +115,7 @@ class ExamplesTest {
          "alerts": [%s, %s]}
         """.formatted(listener("8333"), listener("20444")));
     Map<String, String> rendered = new TreeMap<>();
-    for (String t : List.of("title", "summary", "text", "runbook")) {
+    for (String t : List.of("title", "summary", "text", "runbook", "dashboard")) {
       Result r = ExternalTool.run(List.of(amtool.toString(), "template", "render", "--template.glob=" + TEMPLATES,
           "--template.text={{ template \"sbtc." + t + "\" . }}", "--template.data=" + data), TIMEOUT);
       assertEquals(0, r.exitCode(), r.output());
@@ -130,6 +130,7 @@ class ExamplesTest {
         • Port 20444 on signer-1 listens on a public address
         TCP port 20444 listens on 0.0.0.0, which is not loopback.""", rendered.get("text"));
     assertEquals("https://example.invalid/runbooks.md#sbtcauditpubliclistener", rendered.get("runbook"));
+    assertEquals("https://grafana.invalid/d/sbtc-signer-overview?var-job=sbtc-signer-exporter&var-instance=signer-1", rendered.get("dashboard"));
     Result old = ExternalTool.run(List.of(amtool.toString(), "template", "render", "--template.glob=" + TEMPLATES,
         "--template.text={{ .CommonAnnotations.summary }}{{ .CommonAnnotations.description }}", "--template.data=" + data), TIMEOUT);
     assertEquals("", old.output().strip(), "common annotations say nothing about such a group");
@@ -143,6 +144,7 @@ class ExamplesTest {
                     "severity": "warning", "address": "0.0.0.0", "port": "%1$s"},
          "annotations": {"summary": "Port %1$s on signer-1 listens on a public address",
                          "description": "TCP port %1$s listens on 0.0.0.0, which is not loopback.",
+                         "dashboard_url": "https://grafana.invalid/d/sbtc-signer-overview?var-job=sbtc-signer-exporter&var-instance=signer-1",
                          "runbook_url": "https://example.invalid/runbooks.md#sbtcauditpubliclistener"}}
         """.formatted(port);
   }
