@@ -69,6 +69,9 @@ class AlertRulesPromtoolTest {
     Path sed = ExternalTool.require("sed");
     Path alerts = Files.createDirectories(tmp.resolve("alerts/tests"));
     Path rules = Files.copy(RuleFile.PATH, tmp.resolve("alerts/sbtc-signer.rules.yml"));
+    // alerts/tests/overrides.test.yml loads the example overrides next to the rules.
+    Files.createDirectories(tmp.resolve("examples"));
+    Files.copy(AlertLinksTest.OVERRIDES, tmp.resolve(AlertLinksTest.OVERRIDES));
     List<Path> tests = new ArrayList<>();
     for (Path t : testFiles().toList()) {
       tests.add(Files.copy(t, alerts.resolve(t.getFileName())));

@@ -1,6 +1,7 @@
 package io.sbtc.exporter.alerting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,16 +27,29 @@ class ExamplesTest {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final String JOB = "sbtc-signer-exporter";
 
+  /** As shipped: the rule path resolves against the file's own directory, to the bundled rules. */
   @Test
-  void prometheusExampleIsValidAndLoadsTheRules(@TempDir Path tmp) throws IOException {
+  void prometheusExampleIsValidAsShippedAndLoadsTheRules() {
     Path promtool = ExternalTool.require("promtool");
-    String config = Files.readString(Path.of("examples/prometheus.yml"));
-    assertTrue(config.contains("/etc/prometheus/rules/sbtc-signer.rules.yml"));
-    Path copy = tmp.resolve("prometheus.yml");
-    Files.writeString(copy, config.replace("/etc/prometheus/rules/sbtc-signer.rules.yml", RuleFile.PATH.toAbsolutePath().toString()));
-    Result r = ExternalTool.run(List.of(promtool.toString(), "check", "config", copy.toString()), TIMEOUT);
+    Path example = Path.of("examples/prometheus.yml");
+    Result r = ExternalTool.run(List.of(promtool.toString(), "check", "config", example.toString()), TIMEOUT);
     assertEquals(0, r.exitCode(), r.output());
-    assertEquals(JOB, RuleFile.read(copy).path("scrape_configs").path(0).path("job_name").asText());
+    assertTrue(r.output().contains("Checking alerts/sbtc-signer.rules.yml\n  SUCCESS: "), "the bundled rules were checked: " + r.output());
+    assertEquals(JOB, RuleFile.read(example).path("scrape_configs").path(0).path("job_name").asText());
+  }
+
+  @Test
+  void thresholdOverridesExampleIsValidAndOverridesOnlyThresholdsThatExist() {
+    Path promtool = ExternalTool.require("promtool");
+    Result r = ExternalTool.run(List.of(promtool.toString(), "check", "rules", "--lint=all", AlertLinksTest.OVERRIDES.toString()), TIMEOUT);
+    assertEquals(0, r.exitCode(), r.output());
+    Set<String> thresholds = RuleFile.load().recordingRules().keySet();
+    Map<String, String> overrides = RuleFile.load(AlertLinksTest.OVERRIDES).recordingRules();
+    assertFalse(overrides.isEmpty());
+    overrides.forEach((name, expr) -> {
+      assertTrue(thresholds.contains(name.replace("sbtc_threshold_override:", "sbtc_threshold:")), name + " overrides no bundled threshold");
+      assertTrue(expr.startsWith("group by (job, instance) (sbtc_exporter_build_info"), name + ": built from the exporters' build_info: " + expr);
+    });
   }
 
   static final Path ALERTMANAGER = Path.of("examples/alertmanager.yml");
@@ -101,7 +115,7 @@ class ExamplesTest {
          "alerts": [%s, %s]}
         """.formatted(listener("8333"), listener("20444")));
     Map<String, String> rendered = new TreeMap<>();
-    for (String t : List.of("title", "summary", "text", "runbook")) {
+    for (String t : List.of("title", "summary", "text", "runbook", "dashboard")) {
       Result r = ExternalTool.run(List.of(amtool.toString(), "template", "render", "--template.glob=" + TEMPLATES,
           "--template.text={{ template \"sbtc." + t + "\" . }}", "--template.data=" + data), TIMEOUT);
       assertEquals(0, r.exitCode(), r.output());
@@ -116,6 +130,7 @@ class ExamplesTest {
         • Port 20444 on signer-1 listens on a public address
         TCP port 20444 listens on 0.0.0.0, which is not loopback.""", rendered.get("text"));
     assertEquals("https://example.invalid/runbooks.md#sbtcauditpubliclistener", rendered.get("runbook"));
+    assertEquals("https://grafana.invalid/d/sbtc-signer-overview?var-job=sbtc-signer-exporter&var-instance=signer-1", rendered.get("dashboard"));
     Result old = ExternalTool.run(List.of(amtool.toString(), "template", "render", "--template.glob=" + TEMPLATES,
         "--template.text={{ .CommonAnnotations.summary }}{{ .CommonAnnotations.description }}", "--template.data=" + data), TIMEOUT);
     assertEquals("", old.output().strip(), "common annotations say nothing about such a group");
@@ -129,6 +144,7 @@ class ExamplesTest {
                     "severity": "warning", "address": "0.0.0.0", "port": "%1$s"},
          "annotations": {"summary": "Port %1$s on signer-1 listens on a public address",
                          "description": "TCP port %1$s listens on 0.0.0.0, which is not loopback.",
+                         "dashboard_url": "https://grafana.invalid/d/sbtc-signer-overview?var-job=sbtc-signer-exporter&var-instance=signer-1",
                          "runbook_url": "https://example.invalid/runbooks.md#sbtcauditpubliclistener"}}
         """.formatted(port);
   }
