@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 /** Entry point: parse flags, load and validate the config, then run until stopped. */
 public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
+  static final int EVENT_LOOPS = 2;
+  static final int WORKERS = 8;
 
   private Main() {}
 
@@ -47,6 +49,23 @@ public final class Main {
     }
     config.webConfigFile().ifPresent(WebConfig::load); // fail here, with the file's name, not later
     return config;
+  }
+
+  /**
+   * Thread pools sized for a sidecar with a handful of sources, not Vert.x's defaults for a busy server
+   * (2 event loops per core and 20 + 20 workers: 41 threads on 2 cores, 27 with these; each thread
+   * costs a stack and native buffers, docs/benchmarks.md). The one exporter verticle serves every
+   * scrape on one event loop whatever the pool size. Blocking work (JDBC, file walks, parsing the
+   * signer's page) goes to the workers, at most one task per source at a time since a source's polls
+   * never overlap; the pool creates its threads only as work arrives.
+   */
+  static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setEventLoopPoolSize(EVENT_LOOPS)
+        .setWorkerPoolSize(WORKERS)
+        .setInternalBlockingPoolSize(2)
+        // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
+        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
   }
 
   /** SIGHUP re-reads the config, as Prometheus and its exporters do. */
@@ -86,9 +105,7 @@ public final class Main {
       err.println("sbtc-signer-exporter: " + e.getMessage());
       return 2;
     }
-    // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+    Vertx vertx = Vertx.vertx(vertxOptions());
     try {
       ExporterConfig config = cli.demo()
           ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
