@@ -15,7 +15,7 @@ record Cli(
     boolean version) {
 
   static final String USAGE = """
-      Usage: java -jar sbtc-signer-exporter.jar [flags]
+      Usage: sbtc-signer-exporter [flags]
 
       Prometheus exporter and alerting sidecar for sBTC signer operators.
 

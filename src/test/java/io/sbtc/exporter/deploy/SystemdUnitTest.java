@@ -36,7 +36,7 @@ class SystemdUnitTest {
       assumeTrue(false, "systemd-analyze not installed");
     }
     // verify needs the unit's binaries to exist; point ExecStart at ones that do on any machine.
-    String unit = Files.readString(UNIT).replace("/usr/bin/java", "/bin/true").replace("/bin/kill", "/bin/true");
+    String unit = Files.readString(UNIT).replace(OneLauncherTest.LAUNCHER, "/bin/true").replace("/bin/kill", "/bin/true");
     Path copy = dir.resolve("sbtc-signer-exporter.service");
     Files.writeString(copy, unit);
     Process p = new ProcessBuilder(analyze.toString(), "verify", copy.toString()).redirectErrorStream(true).start();
