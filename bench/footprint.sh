@@ -56,11 +56,13 @@ measure() { # measure LABEL COMMAND...: starts one exporter and scrapes it in th
   start_exporter "$port" "$@"
   LABELS+=("$label")
   PIDS+=("$EXPORTER_PID")
+  CSVS+=("$WORK/rss-$port.csv")
   "${TOOL_JVM[@]}" io.sbtc.exporter.bench.SteadyScraper "http://127.0.0.1:$port/metrics" 50 "$SECONDS_TOTAL" "$SECONDS_TOTAL" \
     "$EXPORTER_PID" "$WORK/rss-$port.csv" rss-only >"$WORK/memory-$port.txt" &
   SCRAPERS+=($!)
 }
 SCRAPERS=()
+CSVS=()
 log "footprint: ${MINUTES} min at 50 scrapes/s, with $NMT_JAVA_OPTS"
 JAVA_OPTS="${JAVA_OPTS:-} $NMT_JAVA_OPTS" measure "bin/sbtc-signer-exporter" "${EXPORTER_CMD[@]}"
 for i in "${!VARIANT_LABELS[@]}"; do
@@ -82,7 +84,7 @@ fi
 wait "${SCRAPERS[@]}"
 
 ARGS=()
-for i in "${!PIDS[@]}"; do ARGS+=("${LABELS[$i]}=${PIDS[$i]}"); done
+for i in "${!PIDS[@]}"; do ARGS+=("${LABELS[$i]}=${PIDS[$i]}=${CSVS[$i]}"); done
 echo
 echo "After $MINUTES min; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $(java -version 2>&1 | sed -n 2p); load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end${COMPARE_JAR:+; COMPARE_JAVA_OPTS=\`${COMPARE_JAVA_OPTS:-}\`}"
 echo

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * (everything the JVM mallocs, glibc's free lists and NMT's own bookkeeping), shared libraries and
  * mapped files. The JVMs must run with {@code -XX:NativeMemoryTracking=detail}.
  *
- * <p>Usage: {@code Footprint LABEL=PID...}; prints a Markdown table, sizes in MiB.
+ * <p>Usage: {@code Footprint LABEL=PID=RSS_CSV...}; prints a Markdown table, sizes in MiB. RSS_CSV is
+ * SteadyScraper's record of the process's RSS every 5 s, for a mean over the last minute: one moment's
+ * RSS swings by a few MiB with the direct buffers that wait for a GC to free them.
  */
 public final class Footprint {
   private static final int PAGE = 4096;
@@ -37,18 +39,19 @@ public final class Footprint {
   private Footprint() {}
 
   /** One JVM: NMT's committed KiB per category, resident KiB per NMT region category and per mapping outside them. */
-  record Measured(Map<String, Long> committed, Map<String, Long> resident, long threads, long rssKib) {}
+  record Measured(Map<String, Long> committed, Map<String, Long> resident, long threads, long rssKib, long rssLastMinuteKib) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, Measured> all = new LinkedHashMap<>();
     for (String arg : args) {
-      String[] labelPid = arg.split("=", 2);
-      all.put(labelPid[0], measure(Long.parseLong(labelPid[1])));
+      int csv = arg.lastIndexOf('=');
+      int pid = arg.lastIndexOf('=', csv - 1);
+      all.put(arg.substring(0, pid), measure(Long.parseLong(arg.substring(pid + 1, csv)), Path.of(arg.substring(csv + 1))));
     }
     System.out.print(table(all));
   }
 
-  static Measured measure(long pid) throws IOException, InterruptedException {
+  static Measured measure(long pid, Path rssCsv) throws IOException, InterruptedException {
     Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "VM.native_memory", "detail").redirectErrorStream(true).start();
     String nmt = new String(jcmd.getInputStream().readAllBytes());
     jcmd.waitFor();
@@ -99,7 +102,10 @@ public final class Footprint {
       }
     }
     Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
-    return new Measured(committed, resident, threads, rss.find() ? Long.parseLong(rss.group(1)) : -1);
+    List<String> samples = Files.readAllLines(rssCsv).stream().skip(1).toList();
+    long lastMinute = (long) samples.subList(Math.max(0, samples.size() - 12), samples.size()).stream()
+        .mapToLong(l -> Long.parseLong(l.split(",")[1])).average().orElse(-1);
+    return new Measured(committed, resident, threads, rss.find() ? Long.parseLong(rss.group(1)) : -1, lastMinute);
   }
 
   private static String outsideNmt(String mapping) {
@@ -138,7 +144,8 @@ public final class Footprint {
     StringBuilder out = new StringBuilder("| Where the memory is | ");
     all.keySet().forEach(label -> out.append(label).append(" | "));
     out.append('\n').append("| --- |").append(" ---: |".repeat(all.size())).append('\n');
-    row(out, "**RSS (VmRSS)**", all, m -> "**" + mib(m.rssKib()) + "**");
+    row(out, "**RSS, mean of the last minute**", all, m -> "**" + mib(m.rssLastMinuteKib()) + "**");
+    row(out, "RSS at the end (the moment of the rows below)", all, m -> mib(m.rssKib()));
     row(out, "NMT total committed", all, m -> mib(m.committed().get("Total")));
     row(out, "Threads", all, m -> Long.toString(m.threads()));
     for (String category : ROWS) {
