@@ -11,7 +11,7 @@
 # The first column is always bin/sbtc-signer-exporter as it ships. Then:
 #   --plain                    the same jar under java -jar with no options (the README's command before the launcher)
 #   --variant LABEL OPTIONS    the launcher with OPTIONS added to JAVA_OPTS; a word NAME=VALUE is set in its
-#                              environment instead: --variant "C1 thresholds x1" "-XX:CompileThresholdScaling=1"
+#                              environment instead (docs/benchmarks.md lists the variants it was run with)
 #   --compare-jar JAR          another build, run as java $COMPARE_JAVA_OPTS -jar JAR
 # Without any of them, --plain.
 #

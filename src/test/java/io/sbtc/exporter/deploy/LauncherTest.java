@@ -158,14 +158,6 @@ class LauncherTest {
         run.args().subList(cp + 1, cp + 3));
   }
 
-  @Test
-  void mallocArenasAreFewUnlessSet() throws Exception {
-    Path launcher = tarballLayout();
-    assertEquals("2", Launcher.run(launcher, tmp, withJava, "--version").mallocArenaMax());
-    assertEquals("4", Launcher.run(launcher, tmp, Map.of("JAVA_HOME", javaHome.toString(), "MALLOC_ARENA_MAX", "4"), "--version")
-        .mallocArenaMax());
-  }
-
   /** Out of memory, the process ends, and systemd, Docker or the kubelet start it again; it never lives on half dead. */
   @Test
   void theJvmEndsOnOutOfMemoryError() throws Exception {

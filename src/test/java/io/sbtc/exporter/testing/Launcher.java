@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/sbtc-signer-exporter}, the launcher every deployment runs, started with a stand-in
- * {@code java} that prints what it was given: its process id, {@code MALLOC_ARENA_MAX} and its
- * arguments. So a test reads the launcher's decisions without starting a JVM.
+ * {@code java} that prints what it was given: its process id and its arguments. So a test reads the launcher's decisions without starting a JVM.
  */
 public final class Launcher {
   public static final Path SCRIPT = Path.of("bin/sbtc-signer-exporter");
@@ -21,7 +20,7 @@ public final class Launcher {
   private Launcher() {}
 
   /** One run: the launcher's own pid, what the stand-in java saw, the exit code and stderr. */
-  public record Run(long launcherPid, long javaPid, String mallocArenaMax, List<String> args, int exitCode, String stderr) {
+  public record Run(long launcherPid, long javaPid, List<String> args, int exitCode, String stderr) {
     /** The JVM options: everything before {@code -jar} or {@code -cp}. */
     public List<String> jvmOptions() {
       int end = 0;
@@ -45,7 +44,6 @@ public final class Launcher {
     Files.writeString(java, """
         #!/bin/sh
         echo "pid $$"
-        echo "MALLOC_ARENA_MAX ${MALLOC_ARENA_MAX-unset}"
         for a in "$@"; do printf 'arg %s\\n' "$a"; done
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -53,14 +51,14 @@ public final class Launcher {
   }
 
   /**
-   * Runs {@code launcher} with {@code env} on top of an environment without JAVA_HOME, JAVA_OPTS and
-   * MALLOC_ARENA_MAX, in {@code workDir}.
+   * Runs {@code launcher} with {@code env} on top of an environment without JAVA_HOME and JAVA_OPTS,
+   * in {@code workDir}.
    */
   public static Run run(Path launcher, Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(launcher.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS", "MALLOC_ARENA_MAX"));
+    pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS"));
     pb.environment().putAll(env);
     Path err = Files.createTempFile("launcher", ".err");
     pb.redirectError(err.toFile());
@@ -71,20 +69,17 @@ public final class Launcher {
       throw new AssertionError(launcher + " did not finish within 30 s");
     }
     long javaPid = -1;
-    String arenas = null;
     List<String> seen = new ArrayList<>();
     for (String line : out.split("\n", -1)) {
       if (line.startsWith("pid ")) {
         javaPid = Long.parseLong(line.substring(4));
-      } else if (line.startsWith("MALLOC_ARENA_MAX ")) {
-        arenas = line.substring("MALLOC_ARENA_MAX ".length());
       } else if (line.startsWith("arg ")) {
         seen.add(line.substring(4));
       }
     }
     String stderr = Files.readString(err);
     Files.delete(err);
-    return new Run(p.pid(), javaPid, arenas, seen, p.exitValue(), stderr);
+    return new Run(p.pid(), javaPid, seen, p.exitValue(), stderr);
   }
 
   /**
