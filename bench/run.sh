@@ -82,7 +82,10 @@ PORT=$(free_port)
 log "throughput: exporter on $PORT"
 start_exporter "$PORT"
 EXPORTER="http://127.0.0.1:$PORT"
-await "$EXPORTER/metrics" 'sbtc_exporter_source_up{source="bitcoin"} 1.0'
+# The payload nginx serves is captured once every source is up: on a busy machine a first poll can time out.
+for source in signer_metrics signer_info bitcoin stacks; do
+  await "$EXPORTER/metrics" "sbtc_exporter_source_up{source=\"$source\"} 1.0"
+done
 
 mkdir -p "$WORK/www" "$WORK/nginx-tmp"
 curl -sf "$EXPORTER/metrics" >"$WORK/www/metrics"
