@@ -20,7 +20,7 @@ COPY bin/sbtc-signer-exporter /opt/sbtc-signer-exporter/bin/sbtc-signer-exporter
 COPY examples/config.yml /etc/sbtc-signer-exporter/config.yml
 # The launcher holds the JVM options (docs/benchmarks.md). The class data archive is written here, by
 # this image's Java for the jar at this path, since an archive only works for the Java and the jar
-# path it was written with; it halves the start-up.
+# path it was written with; it shortens the start-up (docs/benchmarks.md).
 RUN chmod 0755 /opt/sbtc-signer-exporter/bin/sbtc-signer-exporter \
  && /opt/sbtc-signer-exporter/bin/sbtc-signer-exporter --write-cds-archive
 USER 10184:10184
