@@ -18,8 +18,8 @@ record Cli(
     String output) {
 
   static final String USAGE = """
-      Usage: java -jar sbtc-signer-exporter.jar [flags]
-             java -jar sbtc-signer-exporter.jar check [--config FILE | --demo] [--output text|json]
+      Usage: sbtc-signer-exporter [flags]
+             sbtc-signer-exporter check [--config FILE | --demo] [--output text|json]
 
       Prometheus exporter and alerting sidecar for sBTC signer operators.
 

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 /** Entry point: parse flags, load and validate the config, then run until stopped. */
 public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
+  static final int EVENT_LOOPS = 2;
+  static final int WORKERS = 8;
 
   private Main() {}
 
@@ -51,6 +53,23 @@ public final class Main {
     return config;
   }
 
+  /**
+   * Thread pools sized for a sidecar with a handful of sources, not Vert.x's defaults for a busy server
+   * (2 event loops per core and 20 + 20 workers: 41 threads on 2 cores, 27 with these; each thread
+   * costs a stack and native buffers, docs/benchmarks.md). The one exporter verticle serves every
+   * scrape on one event loop whatever the pool size. Blocking work (JDBC, file walks, parsing the
+   * signer's page) goes to the workers, at most one task per source at a time since a source's polls
+   * never overlap; the pool creates its threads only as work arrives.
+   */
+  static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setEventLoopPoolSize(EVENT_LOOPS)
+        .setWorkerPoolSize(WORKERS)
+        .setInternalBlockingPoolSize(2)
+        // No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start.
+        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
+  }
+
   /** SIGHUP re-reads the config, as Prometheus and its exporters do. */
   @SuppressWarnings("restriction")
   private static void reloadOnSighup(Vertx vertx, ExporterVerticle exporter) {
@@ -63,8 +82,7 @@ public final class Main {
 
   /** No classpath file cache: the exporter serves no files, and a read-only root must not stop it at start. */
   static Vertx newVertx() {
-    return Vertx.vertx(new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+    return Vertx.vertx(vertxOptions());
   }
 
   /** @return the exit code, or -1 when the exporter is now running */

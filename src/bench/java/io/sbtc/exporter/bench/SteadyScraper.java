@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * seconds, and its live heap (after a forced full GC) at the settle point and at the end. RSS is
  * read before each forced GC, so the GC does not flatter it.
  *
- * <p>Usage: {@code SteadyScraper URL PER_SECOND SECONDS SETTLE_SECONDS PID CSV_FILE}; prints
- * {@code key value} lines.
+ * <p>Usage: {@code SteadyScraper URL PER_SECOND SECONDS SETTLE_SECONDS PID CSV_FILE [rss-only]}; prints
+ * {@code key value} lines. {@code rss-only} is for a process that is not a JVM (node_exporter): no
+ * jcmd, whose attach would send it a SIGQUIT.
  */
 public final class SteadyScraper {
   private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
@@ -34,6 +35,7 @@ public final class SteadyScraper {
     long settleSeconds = Long.parseLong(args[3]);
     long pid = Long.parseLong(args[4]);
     Path csv = Path.of(args[5]);
+    boolean jvm = !(args.length > 6 && args[6].equals("rss-only"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest scrape = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build();
 
@@ -59,7 +61,7 @@ public final class SteadyScraper {
         }
         if (settleRss < 0 && elapsed >= settleSeconds) {
           settleRss = rssKib(pid);
-          settleHeap = liveHeapKib(pid);
+          settleHeap = jvm ? liveHeapKib(pid) : -1;
         }
         if (elapsed >= seconds) {
           break;
@@ -80,7 +82,7 @@ public final class SteadyScraper {
       }
     }
     long endRss = rssKib(pid);
-    long endHeap = liveHeapKib(pid);
+    long endHeap = jvm ? liveHeapKib(pid) : -1;
     System.out.println("scrapes " + scrapes);
     System.out.println("failures " + failures);
     System.out.println("rate_per_second " + String.format("%.1f", scrapes * 1e9 / (System.nanoTime() - start)));

@@ -62,6 +62,17 @@ public final class ChildProcess implements AutoCloseable {
     throw new AssertionError(name + " not ready at " + url + " within " + timeout + ":\n" + logTail());
   }
 
+  /** The process's id: for a command that execs, the id of what it became. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends SIGTERM and waits up to {@code timeout} for the exit; its exit code, or -1 if it is still running. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   /** The last lines of the process's output, for failure messages. */
   public String logTail() {
     try {

@@ -54,14 +54,14 @@ public final class ExporterProcess implements AutoCloseable {
     return exporter;
   }
 
-  /** The JVM options the image, the systemd unit and bench/run.sh run the exporter with (kept in the Dockerfile). */
+  /** The JVM options every deployment runs the exporter with: those of bin/sbtc-signer-exporter. */
   public static List<String> shippedJvmOptions() throws IOException {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"(.*)\"$")
-        .matcher(Files.readString(Path.of("Dockerfile")));
-    if (!m.find()) {
-      throw new AssertionError("no JAVA_TOOL_OPTIONS in the Dockerfile");
+    try {
+      return Launcher.jvmOptions();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
     }
-    return List.of(m.group(1).trim().split("\\s+"));
   }
 
   public boolean isAlive() {
