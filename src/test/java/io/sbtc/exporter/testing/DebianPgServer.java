@@ -40,6 +40,8 @@ public final class DebianPgServer implements PgServer {
   private final Path base;
   private final Path data;
   private final int port;
+  /** Stops the server should the test JVM end without closing it (a server outlives the JVM otherwise, as another user). */
+  private final Thread onExit = new Thread(this::stopAndDelete, "sbtc-debian-pg-stop");
 
   private DebianPgServer(Path bin, Path base, int port) {
     this.bin = bin;
@@ -85,6 +87,7 @@ public final class DebianPgServer implements PgServer {
       throw new UncheckedIOException("cannot prepare a directory for the " + RUN_AS + " user (does it exist?)", e);
     }
     DebianPgServer server = new DebianPgServer(bin, base, freePort());
+    Runtime.getRuntime().addShutdownHook(server.onExit);
     try {
       server.initAndStart();
       return server;
@@ -196,6 +199,15 @@ public final class DebianPgServer implements PgServer {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException alreadyExiting) {
+      return; // the hook runs
+    }
+    stopAndDelete();
+  }
+
+  private void stopAndDelete() {
     try {
       if (Files.exists(data.resolve("postmaster.pid"))) {
         run(bin.resolve("pg_ctl").toString(), "--pgdata", data.toString(), "--mode", "immediate", "--wait", "stop");
