@@ -7,9 +7,31 @@ COPY src ./src
 # No tarball, and no class data archive here: it is written below, by the Java that runs it.
 RUN mvn -B -q package -DskipTests -Dassembly.skipAssembly=true -Dcds.skip=true
 
-# Run stage: a slim JRE, a non-root user, nothing else.
+# Run stage: a slim JRE, PostgreSQL's client programs for restore verification, a non-root user.
 FROM eclipse-temurin:17-jre-jammy
 ARG VERSION=dev
+# pg_restore and psql of the signer's PostgreSQL major version (deploy/postgres-versions.env; a test
+# checks that the two agree): pg_restore reads archives of its own major version and older only, and
+# the sBTC mainnet Compose runs postgres:16.6, so its pg_dump 16 archives need pg_restore 16 or newer.
+# Ubuntu 22.04 has only 14, so they come from the PostgreSQL project's own apt repository (PGDG),
+# whose signing key is checked against its published fingerprint. Always the newest minor release:
+# psql must be 16.10 or newer for plain SQL backups (restricted mode, docs/database.md).
+ARG POSTGRES_MAJOR=16
+ARG PGDG_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates curl gnupg; \
+    curl -fsSL -o /tmp/pgdg.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
+    gpg --batch --with-colons --show-keys /tmp/pgdg.asc | grep -q "^fpr:::::::::${PGDG_KEY_FINGERPRINT}:"; \
+    gpg --batch --dearmor -o /usr/share/keyrings/pgdg.gpg /tmp/pgdg.asc; \
+    echo "deb [signed-by=/usr/share/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt jammy-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "postgresql-client-${POSTGRES_MAJOR}"; \
+    apt-get purge -y --auto-remove curl gnupg; \
+    rm -rf /var/lib/apt/lists/* /tmp/pgdg.asc; \
+    "/usr/lib/postgresql/${POSTGRES_MAJOR}/bin/pg_restore" --version; \
+    "/usr/lib/postgresql/${POSTGRES_MAJOR}/bin/psql" --version
 LABEL org.opencontainers.image.title="sbtc-signer-exporter" \
       org.opencontainers.image.description="Prometheus exporter and alerting sidecar for sBTC signer operators" \
       org.opencontainers.image.version="${VERSION}" \

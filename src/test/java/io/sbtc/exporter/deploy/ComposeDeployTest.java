@@ -154,7 +154,7 @@ class ComposeDeployTest {
   void everyPathTheExporterConfigReadsIsMounted(@TempDir Path tmp) throws IOException {
     ShippedConfig c = exporterConfig(tmp);
     Map<String, String> secrets = compose.secretTargets(EXPORTER);
-    assertEquals(List.of("/run/secrets/signer_db_password"), c.secretFiles());
+    assertEquals(List.of("/run/secrets/signer_db_password", "/run/secrets/scratch_verifier_password"), c.secretFiles());
     for (String secret : c.secretFiles()) {
       assertTrue(secrets.containsKey(secret), secret + " is not one of the service's secrets " + secrets.keySet());
       assertTrue(compose.root.path("secrets").path(secrets.get(secret)).path("file").isTextual(), "a file secret: " + secret);

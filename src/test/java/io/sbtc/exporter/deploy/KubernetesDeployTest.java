@@ -104,10 +104,12 @@ class KubernetesDeployTest {
     assertTrue(configMap().path("data").has(Path.of(configPath).getFileName().toString()), configPath);
 
     List<String> secrets = configMapConfig(tmp).secretFiles();
-    assertEquals(2, secrets.size(), secrets.toString());
+    assertEquals(3, secrets.size(), secrets.toString());
     for (String file : secrets) {
       JsonNode volume = volumeOf(parent(file));
-      assertEquals("sbtc-signer-exporter", volume.path("secret").path("secretName").asText(), file);
+      // The scratch server's verifier password comes from the Secret the scratch server reads it from too.
+      String expected = file.contains("/scratch/") ? "sbtc-scratch-postgres" : "sbtc-signer-exporter";
+      assertEquals(expected, volume.path("secret").path("secretName").asText(), file);
       String key = Path.of(file).getFileName().toString();
       assertTrue(Yaml.named(volume.path("secret").path("items"), "path", key).isPresent(), file + " is not an item of the Secret volume");
     }

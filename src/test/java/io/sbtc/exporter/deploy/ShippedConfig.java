@@ -16,9 +16,10 @@ import java.util.Map;
 /**
  * An exporter config shipped under deploy/, loaded by the real {@link ConfigLoader}. Secret files
  * must exist when the config loads, so each {@code *_file} path is swapped for a temporary file;
- * {@link #secretFiles()} are the paths as written, for checking them against the mounts.
+ * {@link #secretFiles()} are the paths as written, for checking them against the mounts, and
+ * {@link #loadableYaml()} is the config with the temporary files in their place.
  */
-record ShippedConfig(ExporterConfig config, List<String> secretFiles, JsonNode tree) {
+record ShippedConfig(ExporterConfig config, List<String> secretFiles, JsonNode tree, String loadableYaml) {
 
   static ShippedConfig load(String name, String yaml, Map<String, String> env, Path tmp) {
     JsonNode tree = Yaml.parse(yaml);
@@ -32,7 +33,7 @@ record ShippedConfig(ExporterConfig config, List<String> secretFiles, JsonNode t
       }
     });
     ExporterConfig config = ConfigLoader.parse(name, Yaml.write(rewritten), env::get);
-    return new ShippedConfig(config, List.copyOf(files), tree);
+    return new ShippedConfig(config, List.copyOf(files), tree, Yaml.write(rewritten));
   }
 
   /** Every directory or file the config reads from disk: secrets, log and backup directories. */

@@ -13,6 +13,15 @@ public final class Fixtures {
     return new String(bytes(path), StandardCharsets.UTF_8);
   }
 
+  /** The fixture as a file, for programs that read files (the tests run in the project directory). */
+  public static java.nio.file.Path path(String path) {
+    java.nio.file.Path p = java.nio.file.Path.of("src/test/resources/fixtures", path).toAbsolutePath();
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("no fixture " + p);
+    }
+    return p;
+  }
+
   public static byte[] bytes(String path) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
       if (in == null) {

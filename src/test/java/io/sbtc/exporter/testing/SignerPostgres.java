@@ -58,7 +58,7 @@ public final class SignerPostgres implements AutoCloseable {
       pg.loadSigner();
       Files.writeString(pg.exporterPasswordFile(), EXPORTER_PASSWORD + "\n");
       Files.writeString(pg.verifierPasswordFile(), VERIFIER_PASSWORD + "\n");
-      pg.exec(scratch, "postgres", "CREATE ROLE " + VERIFIER_USER + " LOGIN CREATEDB PASSWORD '" + VERIFIER_PASSWORD.replace("'", "''") + "'");
+      createVerifierRole(EmbeddedPgServer.of(scratch));
       return pg;
     } catch (IOException e) {
       closeQuietly(signer);
@@ -111,17 +111,27 @@ public final class SignerPostgres implements AutoCloseable {
    * of docs/database.md; without rows when {@code withRows} is false.
    */
   public void createSignerDatabase(EmbeddedPostgres server, String name, boolean withRows) {
-    exec(server, "postgres", "CREATE DATABASE " + name);
-    exec(server, name, Fixtures.text("postgres/signer-schema.sql"));
+    createSignerDatabase(EmbeddedPgServer.of(server), name, withRows);
+  }
+
+  /** The same on any test server. */
+  public static void createSignerDatabase(PgServer server, String name, boolean withRows) {
+    server.exec("postgres", "CREATE DATABASE " + name);
+    server.exec(name, Fixtures.text("postgres/signer-schema.sql"));
     if (withRows) {
-      exec(server, name, Fixtures.text("postgres/signer-data.sql"));
+      server.exec(name, Fixtures.text("postgres/signer-data.sql"));
     }
     String grants = Fixtures.text("postgres/exporter-role.sql").replace("DATABASE signer", "DATABASE " + name);
-    if (queryLong(server, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + EXPORTER_USER + "'") > 0) {
+    if (!"0".equals(server.queryString("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + EXPORTER_USER + "'"))) {
       grants = grants.replace("CREATE ROLE " + EXPORTER_USER + " LOGIN;", "");
     }
-    exec(server, name, grants);
-    exec(server, name, "ALTER ROLE " + EXPORTER_USER + " PASSWORD '" + EXPORTER_PASSWORD.replace("'", "''") + "'");
+    server.exec(name, grants);
+    server.exec(name, "ALTER ROLE " + EXPORTER_USER + " PASSWORD '" + EXPORTER_PASSWORD.replace("'", "''") + "'");
+  }
+
+  /** A user on {@code server} that may log in and create databases, and nothing more: the verifier's. */
+  public static void createVerifierRole(PgServer server) {
+    server.exec("postgres", "CREATE ROLE " + VERIFIER_USER + " LOGIN CREATEDB PASSWORD '" + VERIFIER_PASSWORD.replace("'", "''") + "'");
   }
 
   public String signerUrl() {

@@ -75,14 +75,25 @@ public final class BackupVerifier {
     Optional<FailureReason> failure = Optional.empty();
     String message;
     String database = null;
+    DumpOrigin origin = DumpOrigin.UNKNOWN;
+    Optional<String> reader = Optional.empty();
+    Optional<PgVersion> toolVersion = Optional.empty();
+    AtomicReference<String> scratchVersion = new AtomicReference<>();
     try {
       BackupFiles.BackupFile file = settledNewest(deadline);
       DumpFormat format = DumpFormat.of(file.path());
-      if (!format.usesPgRestore()) {
-        PsqlRestrictedMode.requireSupport(verify.psql(), deadline);
+      origin = DumpOrigin.read(file.path(), format);
+      String program = format.usesPgRestore() ? verify.pgRestore() : verify.psql();
+      reader = Optional.of(format.usesPgRestore() ? "pg_restore" : "psql");
+      ToolVersion.Answer answer = ToolVersion.of(program, deadline);
+      toolVersion = answer.version();
+      if (format.usesPgRestore()) {
+        requireReadable(origin, answer);
+      } else {
+        PsqlRestrictedMode.requireSupport(program, answer);
       }
       checkNotStopping();
-      database = scratch.create(clock.instant(), deadline);
+      database = scratch.create(clock.instant(), deadline, origin.server(), scratchVersion::set);
       restore(file.path(), format, database, deadline);
       checkNotStopping();
       Optional<byte[]> restoredKey = checkCopy(database, deadline);
@@ -112,7 +123,25 @@ public final class BackupVerifier {
       LOG.log(Level.INFO, "backup={0} msg=\"backup verified: {1}\" took={2}ms", backup.name(), message, took.toMillis());
     }
     infrastructure.forEach(e -> LOG.log(Level.WARNING, "backup={0} reason={1} msg=\"{2}\"", backup.name(), e.reason().label(), e.getMessage()));
-    return new VerifyOutcome(clock.instant(), took, failure, message, infrastructure);
+    RestoreVersions versions = new RestoreVersions(origin, reader, toolVersion, Optional.ofNullable(scratchVersion.get()));
+    return new VerifyOutcome(clock.instant(), took, failure, message, infrastructure, versions);
+  }
+
+  /**
+   * pg_restore reads archives of its own major version and older only: a newer archive format is
+   * refused outright, and a newer pg_dump's SQL is not something an older pg_restore knows how to
+   * apply. When the archive or pg_restore does not say its version, pg_restore is left to judge.
+   */
+  private static void requireReadable(DumpOrigin origin, ToolVersion.Answer pgRestore) throws VerifyFailure {
+    if (origin.pgDump().isEmpty() || pgRestore.version().isEmpty()) {
+      return;
+    }
+    int dumpMajor = origin.pgDump().get().major();
+    int toolMajor = pgRestore.version().get().major();
+    if (dumpMajor > toolMajor) {
+      throw new VerifyFailure(FailureReason.DUMP_TOO_NEW, "the dump was made by pg_dump " + dumpMajor + "; pg_restore " + toolMajor
+          + " cannot read it: set verify.pg_restore to a pg_restore " + dumpMajor + " or newer");
+    }
   }
 
   /** The newest backup once its size and time stayed the same for settle_time: never one still being written. */

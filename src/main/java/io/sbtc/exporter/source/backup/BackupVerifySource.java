@@ -114,12 +114,36 @@ public final class BackupVerifySource implements Source {
           "Unix time when a restore verification last succeeded (since the exporter started); absent until one has.",
           labels, seconds(success));
     }
+    versions(outcome.versions()).ifPresent(v -> m.info("sbtc_backup_verify_versions",
+        "Always 1: the versions the latest restore verification met, each label absent when unknown: dump_pg_dump (the pg_dump that"
+            + " wrote the backup), dump_server (the server it was dumped from), restore_tool (pg_restore or psql) and its"
+            + " restore_tool_version, scratch_server (the scratch server's version).", v));
     outcome.failure().ifPresent(reason -> m.info("sbtc_backup_verify_failure",
         "Present (1) when the latest restore verification failed, with the reason: no_backup, still_being_written, tool_missing, "
-            + "tool_too_old, scratch_unavailable, scratch_too_privileged, corrupt_file, unsupported_dump, incomplete_dump, restore_failed, "
+            + "tool_too_old, dump_too_new, scratch_too_old, scratch_unavailable, scratch_too_privileged, corrupt_file, unsupported_dump, incomplete_dump, restore_failed, "
             + "schema_missing, table_missing, table_empty, aggregate_key_mismatch, live_db_unavailable, timeout, internal.",
         labels.add("reason", reason.label())));
     return new SourceSnapshot(m.build(), outcome.infrastructure());
+  }
+
+  private Optional<Labels> versions(RestoreVersions v) {
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    Labels l = labels;
+    if (v.dump().pgDump().isPresent()) {
+      l = l.add("dump_pg_dump", v.dump().pgDump().get().text());
+    }
+    if (v.dump().server().isPresent()) {
+      l = l.add("dump_server", v.dump().server().get().text());
+    }
+    if (v.tool().isPresent() && v.toolVersion().isPresent()) {
+      l = l.add("restore_tool", v.tool().get()).add("restore_tool_version", v.toolVersion().get().text());
+    }
+    if (v.scratchServer().isPresent()) {
+      l = l.add("scratch_server", v.scratchServer().get());
+    }
+    return Optional.of(l);
   }
 
   private static double seconds(Instant t) {

@@ -12,6 +12,16 @@ public enum FailureReason {
   TOOL_MISSING,
   /** psql cannot lock out its own commands (no {@code \\restrict}): plain SQL is not fed to it. */
   TOOL_TOO_OLD,
+  /**
+   * A pg_dump archive written by a newer pg_dump than the configured pg_restore: pg_restore reads
+   * archives of its own major version and older only. Nothing is restored.
+   */
+  DUMP_TOO_NEW,
+  /**
+   * The backup is of a newer PostgreSQL than the scratch server runs: a restore into an older
+   * server proves nothing about a restore into the signer's. Nothing is restored.
+   */
+  SCRATCH_TOO_OLD,
   /** The scratch server refused or failed to create the temporary database. */
   SCRATCH_UNAVAILABLE,
   /** The scratch user could run programs or touch files on the scratch server's host: nothing is restored. */

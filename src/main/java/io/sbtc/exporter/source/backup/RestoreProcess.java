@@ -39,6 +39,12 @@ final class RestoreProcess {
   /** psql's exit status when it could not connect. */
   private static final int PSQL_CONNECTION_FAILED = 2;
   private static final int MAX_ERROR_CHARS = 300;
+  /**
+   * pg_restore's words for an archive format newer than it knows (ReadHead in PostgreSQL's
+   * src/bin/pg_dump/pg_backup_archiver.c): the last word when the archive's header did not say
+   * which pg_dump wrote it, or pg_restore did not say its version.
+   */
+  private static final String NEWER_ARCHIVE = "unsupported version (";
 
   private RestoreProcess() {}
 
@@ -112,6 +118,9 @@ final class RestoreProcess {
       if (feeder != null && excerpt.isPresent() && refusedCommand(excerpt.get())) {
         throw new VerifyFailure(FailureReason.UNSUPPORTED_DUMP, "the backup has a psql command, and psql refused it (a backup may only hold SQL): "
             + excerpt.get().replaceFirst("^psql:<stdin>:\\d+: ", ""));
+      }
+      if (feeder == null && excerpt.isPresent() && excerpt.get().contains(NEWER_ARCHIVE)) {
+        throw new VerifyFailure(FailureReason.DUMP_TOO_NEW, "a newer pg_dump made the dump; " + tool + " cannot read it: " + excerpt.get());
       }
       FailureReason reason = feeder != null && code == PSQL_CONNECTION_FAILED ? FailureReason.SCRATCH_UNAVAILABLE : FailureReason.RESTORE_FAILED;
       throw new VerifyFailure(reason, tool + " exited with " + code + excerpt.map(e -> ": " + e).orElse(""));

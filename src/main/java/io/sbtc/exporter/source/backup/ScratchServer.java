@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -60,8 +61,14 @@ final class ScratchServer {
     return where;
   }
 
-  /** Removes leftovers of earlier runs, then creates a new empty database and returns its name. */
-  String create(Instant now, Deadline deadline) throws VerifyFailure {
+  /**
+   * Removes leftovers of earlier runs, checks that the server is not older than the one the backup
+   * was dumped from, then creates a new empty database and returns its name.
+   *
+   * @param dumpedFrom the version of the server the backup was dumped from, when the backup says
+   * @param seen told the scratch server's version ({@code server_version}) as soon as it is known
+   */
+  String create(Instant now, Deadline deadline, Optional<PgVersion> dumpedFrom, Consumer<String> seen) throws VerifyFailure {
     String name = prefix + STAMP.format(now) + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     try (Connection c = connect(config.scratchUrl().database(), deadline); Statement st = c.createStatement()) {
       Optional<String> power = excessPower(c);
@@ -72,6 +79,13 @@ final class ScratchServer {
       }
       for (String leftover : leftovers(c)) {
         drop(c, leftover);
+      }
+      String version = serverVersion(c);
+      seen.accept(version);
+      int major = c.getMetaData().getDatabaseMajorVersion();
+      if (dumpedFrom.isPresent() && dumpedFrom.get().major() > major) {
+        throw new VerifyFailure(FailureReason.SCRATCH_TOO_OLD, "the backup is of a PostgreSQL " + dumpedFrom.get().major()
+            + " server; the scratch server runs PostgreSQL " + major + ": restore it into a scratch server of at least the signer's version");
       }
       // template0: a restore needs an empty database, whatever was added to template1 on this server.
       st.execute("CREATE DATABASE " + quote(name) + " TEMPLATE template0");
@@ -102,6 +116,14 @@ final class ScratchServer {
         return Optional.of("has CREATEROLE, with which it can make itself a member of pg_execute_server_program");
       }
       return Optional.empty();
+    }
+  }
+
+  private static String serverVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW server_version")) {
+      rs.next();
+      // "15.18 (Debian 15.18-0+deb12u1)": the version is the first word.
+      return rs.getString(1).strip().split("\\s+", 2)[0];
     }
   }
 

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param message what happened, for the log
  * @param infrastructure errors of the scratch server or the live database, also on success (a
  *     temporary database that could not be dropped)
+ * @param versions the versions of the dump, the restore tool and the scratch server, as far as the run got
  */
 public record VerifyOutcome(
-    Instant finishedAt, Duration took, Optional<FailureReason> failure, String message, List<SourceException> infrastructure) {
+    Instant finishedAt, Duration took, Optional<FailureReason> failure, String message, List<SourceException> infrastructure,
+    RestoreVersions versions) {
 
   public VerifyOutcome {
     infrastructure = List.copyOf(infrastructure);

@@ -346,9 +346,10 @@ class BackupVerifierTest {
     return Files.copy(from, dir.resolve(name));
   }
 
+  /** A stand-in for pg_restore that answers {@code --version} as the machine's does, then runs {@code body}. */
   private Path script(String name, String body) throws IOException {
     Path p = dir.resolve(name);
-    Files.writeString(p, "#!/bin/sh\n" + body);
+    Files.writeString(p, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_restore (PostgreSQL) 15.18'; exit 0; fi\n" + body);
     p.toFile().setExecutable(true);
     return p;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.testing.Fixtures;
 import io.sbtc.exporter.testing.PgTools;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
@@ -81,6 +82,11 @@ class BackupVerifyExporterTest {
       assertEquals(good.get(LAST_RUN), good.get(LAST_SUCCESS));
       assertTrue(good.get("sbtc_backup_verify_duration_seconds{backup=\"signer-db\"}") > 0);
       assertTrue(good.lines("sbtc_backup_verify_failure_info").isEmpty(), good.body());
+      // Who wrote the backup, what read it, where it went: the machine's pg_dump of the 14 server, into the 14 scratch server.
+      assertEquals(1, good.lines("sbtc_backup_verify_versions_info").size(), good.body());
+      assertTrue(good.lines("sbtc_backup_verify_versions_info").get(0).matches("sbtc_backup_verify_versions_info\\{backup=\"signer-db\","
+          + "dump_pg_dump=\"\\d+\\.\\d+\",dump_server=\"14\\.\\d+\",restore_tool=\"pg_restore\",restore_tool_version=\"\\d+\\.\\d+\","
+          + "scratch_server=\"14\\.\\d+\"} 1(\\.0)?"), good.lines("sbtc_backup_verify_versions_info").get(0));
       assertEquals(1.0, good.get("sbtc_exporter_source_up{source=\"backup_verify:signer-db\"}"));
       assertEquals(3.0, good.get("sbtc_exporter_source_interval_seconds{source=\"backup_verify:signer-db\"}"));
 
@@ -121,6 +127,27 @@ class BackupVerifyExporterTest {
       assertTrue(s.get("sbtc_exporter_source_errors_total{reason=\"connect\",source=\"backup_verify:signer-db\"}") >= 1.0);
       // The backup itself is fine as far as freshness goes.
       assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"backup:signer-db\"}"));
+    }
+  }
+
+  /**
+   * The mainnet case with an old pg_restore: an archive of a newer pg_dump gets its own reason and
+   * the two versions an alert needs, and nothing is created on the scratch server.
+   */
+  @Test
+  void anArchiveFromANewerPgDumpIsDumpTooNewWithBothVersions() throws IOException {
+    place(Fixtures.bytes("postgres/signer-pg_dump-18.dump"), "signer-20260721.dump", "2026-07-21T03:00:40Z");
+    try (RunningExporter exporter = RunningExporter.start(config(pg.scratchUrl()))) {
+      exporter.awaitScrape(s -> s.value(SUCCESS).isPresent(), ONE_INTERVAL_AND_A_RUN);
+      Scrape s = exporter.scrape();
+      assertEquals(0.0, s.get(SUCCESS));
+      assertEquals(1.0, s.get("sbtc_backup_verify_failure_info{backup=\"signer-db\",reason=\"dump_too_new\"}"), s.body());
+      assertTrue(s.lines("sbtc_backup_verify_versions_info").get(0).matches("sbtc_backup_verify_versions_info\\{backup=\"signer-db\","
+          + "dump_pg_dump=\"18\\.3\",dump_server=\"18\\.3\",restore_tool=\"pg_restore\",restore_tool_version=\"\\d+\\.\\d+\"} 1(\\.0)?"),
+          s.body());
+      // The tools are what is old, not the verifier that is broken.
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"backup_verify:signer-db\"}"));
+      assertEquals(List.of(), pg.scratchDatabases());
     }
   }
 
