@@ -21,7 +21,9 @@ class LoggingTest {
   void jsonLogsOneObjectPerLineAndAnUpstreamFailureIsOneLine() throws Exception {
     Path config = Files.writeString(dir.resolve("config.yml"), "signer:\n  info_url: \"http://127.0.0.1:1/info\"\n  interval: 1s\n");
     try (ExporterProcess exporter = ExporterProcess.start(config, "--log.format=json", "--log.level=info")) {
-      exporter.awaitScrape(s -> true);
+      // Both lines are awaited: /-/ready can answer before the main thread logs "listening".
+      exporter.awaitLog("\"source\":\"signer_info\"");
+      exporter.awaitLog("\"msg\":\"listening\"");
       List<String> lines = exporter.logs().lines().filter(l -> !l.isBlank()).toList();
       ObjectMapper json = new ObjectMapper();
       boolean sawFailure = false;

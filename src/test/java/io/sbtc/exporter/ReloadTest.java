@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadTest {
   @RegisterExtension
   static WireMockExtension signer = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  static final String AUDIT_UP = "sbtc_exporter_source_up{source=\"audit_listeners\"}";
 
   @TempDir
   Path dir;
@@ -35,13 +38,14 @@ class ReloadTest {
   }
 
   @Test
+  @Timeout(90)
   void postReloadAppliesAGoodConfigAndRefusesABadOne() throws Exception {
     signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
     signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
     Path config = dir.resolve("config.yml");
     Files.writeString(config, infoOnly());
     try (ExporterProcess exporter = ExporterProcess.start(config)) {
-      exporter.awaitScrape(s -> s.value("sbtc_exporter_source_up{source=\"signer_info\"}").orElse(0.0) == 1.0);
+      exporter.awaitScrape("signer_info up", s -> s.value("sbtc_exporter_source_up{source=\"signer_info\"}").orElse(0.0) == 1.0);
       assertFalse(exporter.scrape().has("peers_connected{app=\"signer\"}"));
 
       Files.writeString(config, "signer:\n  info_url: \"http://x/info\"\n  timeout: 0s\n");
@@ -52,12 +56,13 @@ class ReloadTest {
 
       Files.writeString(config, both());
       assertEquals(200, exporter.post("/-/reload").statusCode());
-      exporter.awaitScrape(s -> s.has("peers_connected{app=\"signer\"}"));
+      exporter.awaitScrape("the relayed signer metrics after the reload", s -> s.has("peers_connected{app=\"signer\"}"));
       assertTrue(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
     }
   }
 
   @Test
+  @Timeout(90)
   void sighupReloadsAndUnchangedSourcesKeepTheirState() throws Exception {
     signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
     signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
@@ -68,16 +73,15 @@ class ReloadTest {
     Files.writeString(config, failing + "audit:\n  listeners:\n    allowed_public_ports: [22]\n");
     try (ExporterProcess exporter = ExporterProcess.start(config)) {
       String connectErrors = "sbtc_exporter_source_errors_total{reason=\"connect\",source=\"signer_metrics\"}";
-      exporter.awaitScrape(s -> s.value(connectErrors).orElse(0.0) >= 2);
+      exporter.awaitScrape("two connect errors of signer_metrics", s -> s.value(connectErrors).orElse(0.0) >= 2);
       double before = exporter.scrape().get(connectErrors);
 
       Files.writeString(config, failing); // drop the audit section, keep the signer section as it was
       exporter.signal("HUP");
-      exporter.awaitScrape(s -> !s.has("sbtc_exporter_source_up{source=\"audit_listeners\"}"));
+      exporter.awaitScrape("audit_listeners gone after SIGHUP", s -> !s.has(AUDIT_UP));
       Scrape after = exporter.scrape();
       assertTrue(after.get(connectErrors) >= before, "the unchanged source kept its error count");
       assertEquals(1.0, after.get("sbtc_exporter_source_up{source=\"signer_info\"}"));
     }
   }
-
 }

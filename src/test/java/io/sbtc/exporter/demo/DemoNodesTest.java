@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sbtc.exporter.ExporterVerticle;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -47,19 +49,14 @@ class DemoNodesTest {
     }
   }
 
-  private static Scrape awaitAllUp(ExporterVerticle exporter) throws Exception {
+  private static Scrape awaitAllUp(ExporterVerticle exporter) {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build();
-    Scrape last = null;
-    for (int i = 0; i < 400; i++) {
-      last = Scrape.of(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-      boolean allUp = last.series().entrySet().stream().filter(e -> e.getKey().startsWith("sbtc_exporter_source_up{"))
-          .allMatch(e -> e.getValue() == 1.0);
-      if (exporter.isReady() && allUp && last.has("sbtc_stacks_burn_block_lag_blocks")) {
-        return last;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("demo sources not all up:\n" + (last == null ? "" : last.body()));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build();
+    return Await.until("every demo source up and the burn block lag derived", Duration.ofSeconds(20),
+        () -> Scrape.of(http.send(request, HttpResponse.BodyHandlers.ofString()).body()),
+        s -> exporter.isReady() && s.has("sbtc_stacks_burn_block_lag_blocks")
+            && s.series().entrySet().stream().filter(e -> e.getKey().startsWith("sbtc_exporter_source_up{")).allMatch(e -> e.getValue() == 1.0),
+        () -> "");
   }
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,29 @@ import java.util.function.Predicate;
 /**
  * The exporter as its own JVM, started the way an operator starts it ({@code Main} with flags), for
  * what only a real process shows: signals, exit codes, log lines.
+ *
+ * <p>SIGHUP is reset to its default for the exporter, as systemd and container runtimes start it. A
+ * signal ignored when a JVM starts cannot be handled by it, and whoever started Maven decides that
+ * for every process below it: under {@code nohup mvn verify} the reload tests would otherwise wait
+ * for reloads that cannot happen (issue 15).
  */
 public final class ExporterProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Duration START = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** What SIGHUP does in the exporter's process when it starts. */
+  public enum Sighup {
+    DEFAULT("--default-signal=HUP"),
+    /** As under nohup. */
+    IGNORED("--ignore-signal=HUP");
+
+    private final String envFlag;
+
+    Sighup(String envFlag) {
+      this.envFlag = envFlag;
+    }
+  }
 
   private final Process process;
   private final Path log;
@@ -32,11 +53,16 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   public static ExporterProcess start(Path config, String... extraArgs) throws IOException {
+    return start(Sighup.DEFAULT, config, extraArgs);
+  }
+
+  public static ExporterProcess start(Sighup sighup, Path config, String... extraArgs) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(
+    // coreutils env (8.31 or newer) sets the signal's disposition, then execs java: the pid stays the exporter's.
+    List<String> cmd = new ArrayList<>(List.of("env", sighup.envFlag,
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "io.sbtc.exporter.Main", "--config", config.toString(), "--web.listen-address", "127.0.0.1:" + port));
@@ -44,26 +70,22 @@ public final class ExporterProcess implements AutoCloseable {
     Path log = Files.createTempFile("exporter", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ExporterProcess exporter = new ExporterProcess(p, log, port);
-    exporter.awaitReady();
+    try {
+      exporter.awaitReady();
+    } catch (AssertionError | RuntimeException e) {
+      exporter.close();
+      throw e;
+    }
     return exporter;
   }
 
   private void awaitReady() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
+    Await.until("the exporter to answer 200 on /-/ready", START, () -> {
       if (!process.isAlive()) {
         throw new AssertionError("exporter exited with " + process.exitValue() + ":\n" + logs());
       }
-      try {
-        if (get("/-/ready").statusCode() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // not listening yet
-      }
-      RunningExporter.sleep(100);
-    }
-    throw new AssertionError("exporter not ready within 30s:\n" + logs());
+      return get("/-/ready").statusCode() == 200;
+    }, Boolean.TRUE::equals, this::logs);
   }
 
   public HttpResponse<String> get(String path) {
@@ -79,21 +101,29 @@ public final class ExporterProcess implements AutoCloseable {
     return Scrape.of(get("/metrics").body());
   }
 
-  public void awaitScrape(Predicate<Scrape> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    Scrape last = null;
-    while (System.nanoTime() < deadline) {
-      last = scrape();
-      if (condition.test(last)) {
-        return;
-      }
-      RunningExporter.sleep(100);
-    }
-    throw new AssertionError("condition not met within 20s; last scrape:\n" + (last == null ? "" : last.body()) + "\nlogs:\n" + logs());
+  /**
+   * Scrapes until {@code condition} holds. On failure the message shows the last scrape, the
+   * exporter's log and a thread dump: what the exporter was doing when it did not get there.
+   */
+  public Scrape awaitScrape(String what, Predicate<Scrape> condition) {
+    return Await.until(what, WAIT, this::scrape, condition, () -> "--- exporter log ---\n" + logs() + "\n" + threadDump());
+  }
+
+  /** Waits for a line of the exporter's log that contains {@code text}. */
+  public void awaitLog(String text) {
+    Await.until("a log line containing " + text, WAIT, this::logs, l -> l.contains(text), this::threadDump);
   }
 
   public void signal(String name) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + out);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public String logs() {
@@ -101,6 +131,25 @@ public final class ExporterProcess implements AutoCloseable {
       return Files.readString(log);
     } catch (IOException e) {
       return "(no log: " + e + ")";
+    }
+  }
+
+  /** {@code jcmd Thread.print} of the exporter, or why there is none. */
+  public String threadDump() {
+    if (!process.isAlive()) {
+      return "(no thread dump: the exporter exited with " + process.exitValue() + ")";
+    }
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+      String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return "--- exporter threads ---\n" + dump;
+    } catch (IOException e) {
+      return "(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(no thread dump: interrupted)";
     }
   }
 
@@ -116,10 +165,20 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temporary file left behind is not worth failing a test for
     }
   }
 }
