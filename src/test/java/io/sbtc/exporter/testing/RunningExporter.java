@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 
 /** The real exporter on a free loopback port, started from a YAML config, scraped over HTTP like Prometheus does. */
 public final class RunningExporter implements AutoCloseable {
+  /** An environment variable every config started here can use for a password the upstream does not check. */
+  public static final String TEST_PASSWORD_VAR = "SBTC_TEST_PASSWORD";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Vertx vertx;
@@ -32,7 +34,8 @@ public final class RunningExporter implements AutoCloseable {
   }
 
   public static RunningExporter start(String yaml, Clock clock) {
-    ExporterConfig config = ConfigLoader.parse("test.yml", "listen_address: \"127.0.0.1:0\"\n" + yaml, System::getenv);
+    ExporterConfig config = ConfigLoader.parse("test.yml", "listen_address: \"127.0.0.1:0\"\n" + yaml,
+        name -> name.equals(TEST_PASSWORD_VAR) ? "test-password" : System.getenv(name));
     Vertx vertx = Vertx.vertx();
     ExporterVerticle verticle = new ExporterVerticle(config, clock);
     try {
