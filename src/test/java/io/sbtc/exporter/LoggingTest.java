@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a log shipper reads from a real process: one JSON object per line, no stack traces for upstream failures. */
+@Timeout(60) // A process start and two log lines.
 class LoggingTest {
   @TempDir
   Path dir;

@@ -29,6 +29,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Plants secrets in every place the config accepts one, makes every upstream fail in the ways
  * that produce messages, and greps everything an operator or an attacker could read.
  */
+@Timeout(90) // Two failed polls of every source and a --check-config run.
 class SecretsDoNotLeakTest {
   static final String URL_PASSWORD = "planted-url-password-7f3a";
   static final String AUTH_PASSWORD = "planted-basic-auth-password-91c2";

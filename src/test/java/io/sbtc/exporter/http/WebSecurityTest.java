@@ -35,9 +35,11 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and basic auth from an exporter-toolkit web config file, as node_exporter users write it. */
+@Timeout(90) // Each test: bcrypt hashing and at most two 5 s reload checks.
 class WebSecurityTest {
   /** The file is checked every 5 s; a generous bound for a busy machine. */
   static final Duration RELOAD_CHECK = Duration.ofSeconds(30);
