@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -57,18 +58,29 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   public static ExporterProcess start(Sighup sighup, Path config, String... extraArgs) throws IOException {
+    return start(sighup, config, List.of(), Map.of(), extraArgs);
+  }
+
+  /**
+   * @param jvmFlags flags for the exporter's JVM, e.g. the image's heap limits
+   * @param env added to the exporter's environment
+   */
+  public static ExporterProcess start(Sighup sighup, Path config, List<String> jvmFlags, Map<String, String> env, String... extraArgs)
+      throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     // coreutils env (8.31 or newer) sets the signal's disposition, then execs java: the pid stays the exporter's.
-    List<String> cmd = new ArrayList<>(List.of("env", sighup.envFlag,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = new ArrayList<>(List.of("env", sighup.envFlag, Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmFlags);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "io.sbtc.exporter.Main", "--config", config.toString(), "--web.listen-address", "127.0.0.1:" + port));
     cmd.addAll(List.of(extraArgs));
     Path log = Files.createTempFile("exporter", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     ExporterProcess exporter = new ExporterProcess(p, log, port);
     try {
       exporter.awaitReady();
@@ -120,6 +132,10 @@ public final class ExporterProcess implements AutoCloseable {
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + out);
     }
+  }
+
+  public int port() {
+    return port;
   }
 
   public long pid() {
