@@ -49,13 +49,15 @@ MACHINE="- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --shor
 - Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory; load average before $LOAD_BEFORE, after $LOAD_AFTER (over 1 on this machine means it was shared with other work)
 - JVM: $(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')"
 RESULT=$(printf '%s\n\n%s\n\n%s\n%s\n' "<!-- soak:start -->" "$MACHINE" "$(cat "$WORK/table.md")" "<!-- soak:end -->")
-if [ "$OUTPUT" = docs/benchmarks.md ] && grep -q '^<!-- soak:start -->$' "$OUTPUT"; then
+if [ -f "$OUTPUT" ] && grep -q '^<!-- soak:start -->$' "$OUTPUT"; then
   # Only the part between the markers is replaced: the prose around it is kept.
   RESULT="$RESULT" awk '
     /^<!-- soak:start -->$/ { print ENVIRON["RESULT"]; skip = 1; next }
     /^<!-- soak:end -->$/ { skip = 0; next }
     !skip' "$OUTPUT" >"$OUTPUT.tmp"
   mv "$OUTPUT.tmp" "$OUTPUT"
+elif [ -f "$OUTPUT" ]; then
+  printf '\n%s\n' "$RESULT" >>"$OUTPUT"
 else
   printf '%s\n' "$RESULT" >"$OUTPUT"
 fi
