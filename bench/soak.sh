@@ -41,7 +41,7 @@ mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 status=0
 java -cp "target/test-classes:target/classes:$(cat "$WORK/classpath")" io.sbtc.exporter.soak.Soak \
-  --seconds "$RUN_SECONDS" --output "$WORK/table.md" "${SEED_ARGS[@]}" | tee "$WORK/soak.log" || status=$?
+  --seconds "$RUN_SECONDS" --output "$WORK/table.md" --dir "$WORK/run" "${SEED_ARGS[@]}" | tee "$WORK/soak.log" || status=$?
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 [ -s "$WORK/table.md" ] || { echo "bench/soak.sh: the soak wrote no result (exit $status)" >&2; exit 1; }
 

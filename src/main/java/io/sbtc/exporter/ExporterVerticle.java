@@ -128,7 +128,7 @@ public final class ExporterVerticle extends VerticleBase {
     // long, so one upstream that will not let go cannot hold up this reload and every one after it.
     Future<Void> closed = bounded(sources.apply(Sources.fromConfig(vertx, next, clock)), "closing the replaced sources")
         .recover(e -> {
-          LOG.log(Level.WARNING, "msg=\"replaced sources are still closing\" error=\"{0}\"", e.getMessage());
+          LOG.log(Level.WARNING, "msg=\"replaced sources did not close in time or cleanly; the new ones run\" error=\"{0}\"", e.getMessage());
           return Future.succeededFuture();
         });
     return closed

@@ -76,6 +76,8 @@ public final class Soak {
   private final List<Reload> reloads = new CopyOnWriteArrayList<>();
   private final List<ProcessResources.Sample> resources = new CopyOnWriteArrayList<>();
   private final List<Window> measuring = new CopyOnWriteArrayList<>();
+  /** When the scrape in flight was sent (System.nanoTime), 0 when none is. */
+  private volatile long scrapeSent;
   private final List<String> pages = new CopyOnWriteArrayList<>();
   private final Map<String, FaultyUpstream> upstreams = new LinkedHashMap<>();
   private long readyAt;
@@ -93,15 +95,20 @@ public final class Soak {
     Duration duration = Duration.ofMinutes(10);
     Path output = null;
     long seed = System.nanoTime();
+    Path dir = null;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> duration = Duration.ofSeconds(Long.parseLong(args[i + 1]));
         case "--output" -> output = Path.of(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (--seconds N, --output FILE, --seed N)");
+        case "--dir" -> dir = Files.createDirectories(Path.of(args[i + 1]));
+        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (--seconds N, --output FILE, --seed N, --dir DIR)");
       }
     }
-    Path dir = Files.createTempDirectory("sbtc-soak");
+    if (dir == null) {
+      dir = Files.createTempDirectory("sbtc-soak");
+    }
+    System.out.println("soak: " + duration.toSeconds() + " s, seed " + seed + ", work directory " + dir);
     SoakReport report = new SoakReport(new Soak(duration, seed, dir).run());
     String text = report.markdown();
     System.out.println(text);
@@ -128,9 +135,14 @@ public final class Soak {
       Path config = dir.resolve("config.yml");
       Files.writeString(config, config(passwordFile, "500ms"));
       String flags = jvmFlags();
-      try (ExporterProcess exporter = ExporterProcess.start(ExporterProcess.Sighup.DEFAULT, config, List.of(flags.split(" ")),
+      // The image's flags, plus a GC and safepoint log: when a scrape is slow, was the exporter's JVM paused?
+      List<String> jvm = new ArrayList<>(List.of(flags.split(" ")));
+      jvm.add("-Xlog:gc,safepoint:file=" + dir.resolve("exporter-jvm.log") + ":time,uptime,level,tags");
+      try (ExporterProcess exporter = ExporterProcess.start(ExporterProcess.Sighup.DEFAULT, config, jvm,
           Map.of("SOAK_SCRAPE_USER", "prometheus", "SOAK_SCRAPE_PASSWORD", scrapePassword))) {
         readyAt = System.nanoTime();
+        Files.writeString(dir.resolve("t0"), java.time.Instant.now() + " is t=0 of the soak's timeline\n");
+        Thread watchdog = stallWatchdog(exporter);
         ProcessResources process = new ProcessResources(exporter.pid());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         URI metrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
@@ -172,6 +184,8 @@ public final class Soak {
         scrape(http, metrics);
         measure(process);
         pages.add(get(http, URI.create("http://127.0.0.1:" + exporter.port() + "/")));
+        watchdog.interrupt();
+        Files.writeString(dir.resolve("exporter.log"), exporter.logs());
         return new Timeline(duration, chaosFrom, chaosUntil, List.copyOf(scrapes), List.copyOf(control), List.copyOf(flips), List.copyOf(reloads),
             List.copyOf(resources), List.copyOf(measuring), exporter.logs(), List.of(scrapePassword, rpcPassword), List.copyOf(pages), flags, seed);
       }
@@ -249,9 +263,39 @@ public final class Soak {
     }, delayMs, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Takes a thread dump of the exporter while a scrape has been waiting for over 500 ms, into the
+   * work directory: what the exporter was doing then, not after.
+   */
+  private Thread stallWatchdog(ExporterProcess exporter) {
+    Thread t = new Thread(() -> {
+      long dumpedFor = 0;
+      while (!Thread.currentThread().isInterrupted()) {
+        long sent = scrapeSent;
+        if (sent != 0 && sent != dumpedFor && System.nanoTime() - sent > 500_000_000L) {
+          dumpedFor = sent;
+          try {
+            Files.writeString(dir.resolve(String.format("stall-%.2fs.txt", (sent - readyAt) / 1e9)), exporter.threadDump());
+          } catch (IOException e) {
+            // diagnostics only
+          }
+        }
+        try {
+          Thread.sleep(100); // a watchdog's tick: it looks, it does not wait for anything
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "soak-stall-watchdog");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   private void scrape(HttpClient http, URI metrics) {
     double at = now();
     long t0 = System.nanoTime();
+    scrapeSent = t0;
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -273,6 +317,8 @@ public final class Soak {
       scrapes.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, e.toString(), Map.of()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      scrapeSent = 0;
     }
   }
 

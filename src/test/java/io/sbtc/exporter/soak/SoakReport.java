@@ -247,7 +247,8 @@ final class SoakReport {
     row(out, "Live heap after a full GC (KiB)",
         range(t.resources().stream().mapToLong(ProcessResources.Sample::liveHeapKiB).toArray(), first.liveHeapKiB(), last.liveHeapKiB()));
     row(out, "Log lines / secrets found", t.log().lines().count() + " / " + (violations.stream().anyMatch(v -> v.contains("secret")) ? "FOUND" : "0"));
-    out.append(violations.isEmpty() ? "\nNo violations.\n" : "\nViolations (" + violations.size() + "):\n");
+    out.append(violations.isEmpty() ? "\nNo violations.\n" : "\nViolations (" + violations.size() + "), times in seconds since the exporter"
+        + " was ready (the run's directory has the exporter's log, its GC and safepoint log, and a thread dump of each stall over 500 ms):\n");
     violations.stream().limit(50).forEach(v -> out.append("- ").append(v).append('\n'));
     return out.toString();
   }
