@@ -186,6 +186,11 @@ public final class Soak {
         pages.add(get(http, URI.create("http://127.0.0.1:" + exporter.port() + "/")));
         watchdog.interrupt();
         Files.writeString(dir.resolve("exporter.log"), exporter.logs());
+        writeCsv("scrapes.csv", "at_s,ms,failure," + String.join(",", SOURCES), scrapes.stream().map(r -> csv(r.at(), r.millis(), r.failure())
+            + SOURCES.stream().map(src -> "," + r.up().getOrDefault(src, Double.NaN)).reduce("", String::concat)).toList());
+        writeCsv("control.csv", "at_s,ms,failure", control.stream().map(r -> csv(r.at(), r.millis(), r.failure())).toList());
+        writeCsv("switches.csv", "at_s,source,mode", flips.stream().map(f -> String.format("%.3f,%s,%s", f.at(), f.source(), f.mode())).toList());
+        writeCsv("reloads.csv", "at_s,valid", reloads.stream().map(r -> String.format("%.3f,%s", r.at(), r.valid())).toList());
         return new Timeline(duration, chaosFrom, chaosUntil, List.copyOf(scrapes), List.copyOf(control), List.copyOf(flips), List.copyOf(reloads),
             List.copyOf(resources), List.copyOf(measuring), exporter.logs(), List.of(scrapePassword, rpcPassword), List.copyOf(pages), flags, seed);
       }
@@ -206,6 +211,15 @@ public final class Soak {
     double from = now();
     resources.add(process.sample(from));
     measuring.add(new Window(from, now()));
+  }
+
+  private static String csv(double at, double ms, String failure) {
+    return String.format("%.3f,%.2f,%s", at, ms, failure == null ? "" : "\"" + failure.replace("\"", "'") + "\"");
+  }
+
+  /** The raw timeline, kept in the run's directory for a closer look at whatever the report flags. */
+  private void writeCsv(String name, String header, List<String> rows) throws IOException {
+    Files.write(dir.resolve(name), java.util.stream.Stream.concat(java.util.stream.Stream.of(header), rows.stream()).toList());
   }
 
   private String config(Path passwordFile, String bitcoinTimeout) {

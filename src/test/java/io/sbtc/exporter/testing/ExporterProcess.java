@@ -1,7 +1,6 @@
 package io.sbtc.exporter.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,7 @@ public final class ExporterProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration START = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final java.util.regex.Pattern LISTENING = java.util.regex.Pattern.compile("listening\\W+address\\W+127\\.0\\.0\\.1:(\\d+)");
 
   /** What SIGHUP does in the exporter's process when it starts. */
   public enum Sighup {
@@ -67,28 +67,48 @@ public final class ExporterProcess implements AutoCloseable {
    */
   public static ExporterProcess start(Sighup sighup, Path config, List<String> jvmFlags, Map<String, String> env, String... extraArgs)
       throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
     // coreutils env (8.31 or newer) sets the signal's disposition, then execs java: the pid stays the exporter's.
     List<String> cmd = new ArrayList<>(List.of("env", sighup.envFlag, Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        "io.sbtc.exporter.Main", "--config", config.toString(), "--web.listen-address", "127.0.0.1:" + port));
+        "io.sbtc.exporter.Main", "--config", config.toString(), "--web.listen-address", "127.0.0.1:0"));
     cmd.addAll(List.of(extraArgs));
     Path log = Files.createTempFile("exporter", ".log");
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     Process p = builder.start();
-    ExporterProcess exporter = new ExporterProcess(p, log, port);
+    ExporterProcess exporter;
     try {
+      exporter = new ExporterProcess(p, log, boundPort(p, log));
       exporter.awaitReady();
     } catch (AssertionError | RuntimeException e) {
-      exporter.close();
+      new ExporterProcess(p, log, 0).close();
       throw e;
     }
     return exporter;
+  }
+
+  /**
+   * The port the exporter bound, from its "listening" log line (logfmt or JSON). It binds port 0
+   * itself: a port found free here and handed over could be taken by another process meanwhile, on
+   * a machine where several builds run at once, and a test would then talk to someone else's server.
+   * The line is logged at info, so the exporter must run at --log.level info or debug.
+   */
+  private static int boundPort(Process p, Path log) {
+    return Await.until("the exporter's \"listening\" log line", START, () -> {
+      if (!p.isAlive()) {
+        throw new AssertionError("exporter exited with " + p.exitValue() + ":\n" + Files.readString(log));
+      }
+      return LISTENING.matcher(Files.readString(log));
+    }, java.util.regex.Matcher::find, () -> readQuietly(log)).group(1).transform(Integer::parseInt);
+  }
+
+  private static String readQuietly(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
   }
 
   private void awaitReady() {
@@ -143,11 +163,7 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   public String logs() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return readQuietly(log);
   }
 
   /** {@code jcmd Thread.print} of the exporter, or why there is none. */
