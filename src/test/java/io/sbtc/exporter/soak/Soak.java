@@ -37,14 +37,22 @@ import java.util.regex.Pattern;
  * <p>{@code bench/soak.sh} runs it for 10 minutes; {@code SoakTest} for 60 s in every build.
  */
 public final class Soak {
-  static final Duration INTERVAL = Duration.ofSeconds(1);
+  /**
+   * Every source's poll interval; timeouts are 500 ms. Detecting a switch takes up to an interval
+   * plus a timeout, so 2 s leaves the "within two intervals" check room for a busy host's delays.
+   */
+  static final Duration INTERVAL = Duration.ofSeconds(2);
   static final Duration SCRAPE_EVERY = Duration.ofMillis(50);
   static final Duration RELOAD_EVERY = Duration.ofSeconds(10);
   static final Duration RESOURCES_EVERY = Duration.ofSeconds(15);
   static final List<String> SOURCES = List.of("signer_metrics", "signer_info", "bitcoin", "stacks");
   private static final Pattern JVM_FLAGS = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"(.*)\"$");
 
-  record ScrapeResult(double at, double millis, String failure, Map<String, Double> up) {}
+  /**
+   * @param up {@code sbtc_exporter_source_up} by source
+   * @param timeouts {@code sbtc_exporter_source_errors_total{reason="timeout"}} by source
+   */
+  record ScrapeResult(double at, double millis, String failure, Map<String, Double> up, Map<String, Double> timeouts) {}
 
   record Flip(double at, String source, Mode mode) {}
 
@@ -123,7 +131,6 @@ public final class Soak {
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     // Scrapes on threads of their own, so a flip or a reload never delays one; the control's beside the exporter's.
     ScheduledExecutorService scraper = Executors.newScheduledThreadPool(2);
-    Process controlServer = null;
     try {
       int backend = DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
           .signer().orElseThrow().metricsUrl().orElseThrow().getPort();
@@ -134,21 +141,23 @@ public final class Soak {
       Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
       Path config = dir.resolve("config.yml");
       Files.writeString(config, config(passwordFile, "500ms"));
+      // The control: the same exporter, flags and sources, its upstreams healthy all along.
+      Path controlConfig = dir.resolve("control.yml");
+      Files.writeString(controlConfig, config(passwordFile, "500ms", SOURCES.stream().map(x -> backend).toList()));
       String flags = jvmFlags();
       // The image's flags, plus a GC and safepoint log: when a scrape is slow, was the exporter's JVM paused?
       List<String> jvm = new ArrayList<>(List.of(flags.split(" ")));
       jvm.add("-Xlog:gc,safepoint:file=" + dir.resolve("exporter-jvm.log") + ":time,uptime,level,tags");
-      try (ExporterProcess exporter = ExporterProcess.start(ExporterProcess.Sighup.DEFAULT, config, jvm,
-          Map.of("SOAK_SCRAPE_USER", "prometheus", "SOAK_SCRAPE_PASSWORD", scrapePassword))) {
+      Map<String, String> env = Map.of("SOAK_SCRAPE_USER", "prometheus", "SOAK_SCRAPE_PASSWORD", scrapePassword);
+      try (ExporterProcess exporter = ExporterProcess.start(ExporterProcess.Sighup.DEFAULT, config, jvm, env);
+          ExporterProcess controlExporter = ExporterProcess.start(ExporterProcess.Sighup.DEFAULT, controlConfig, List.of(flags.split(" ")), env)) {
         readyAt = System.nanoTime();
         Files.writeString(dir.resolve("t0"), java.time.Instant.now() + " is t=0 of the soak's timeline\n");
         Thread watchdog = stallWatchdog(exporter);
         ProcessResources process = new ProcessResources(exporter.pid());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         URI metrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
-        int pageBytes = get(http, metrics).length();
-        controlServer = startControl(flags, pageBytes);
-        URI controlUri = URI.create("http://127.0.0.1:" + new String(controlServer.getInputStream().readNBytes(6)).strip() + "/metrics");
+        URI controlUri = URI.create("http://127.0.0.1:" + controlExporter.port() + "/metrics");
         HttpClient controlHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         scraper.scheduleAtFixedRate(() -> scrape(http, metrics), 0, SCRAPE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         scraper.scheduleAtFixedRate(() -> scrapeControl(controlHttp, controlUri), 0, SCRAPE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -197,9 +206,6 @@ public final class Soak {
     } finally {
       timers.shutdownNow();
       scraper.shutdownNow();
-      if (controlServer != null) {
-        controlServer.destroyForcibly();
-      }
       for (FaultyUpstream u : upstreams.values()) {
         u.close();
       }
@@ -223,6 +229,11 @@ public final class Soak {
   }
 
   private String config(Path passwordFile, String bitcoinTimeout) {
+    return config(passwordFile, bitcoinTimeout, SOURCES.stream().map(source -> upstreams.get(source).port()).toList());
+  }
+
+  /** @param ports the upstream port of each of {@link #SOURCES}, in that order */
+  private static String config(Path passwordFile, String bitcoinTimeout, List<Integer> ports) {
     return """
         signer:
           metrics_url: "http://${SOAK_SCRAPE_USER}:${SOAK_SCRAPE_PASSWORD}@127.0.0.1:%1$d/metrics"
@@ -239,8 +250,7 @@ public final class Soak {
           rpc_url: "http://127.0.0.1:%4$d"
           interval: %5$s
           timeout: 500ms
-        """.formatted(upstreams.get("signer_metrics").port(), upstreams.get("signer_info").port(), upstreams.get("bitcoin").port(),
-        upstreams.get("stacks").port(), INTERVAL.toSeconds() + "s", passwordFile, bitcoinTimeout);
+        """.formatted(ports.get(0), ports.get(1), ports.get(2), ports.get(3), INTERVAL.toSeconds() + "s", passwordFile, bitcoinTimeout);
   }
 
   /** Valid and invalid in turn; the valid ones alternate Bitcoin's timeout, so that source is replaced, often mid-poll. */
@@ -315,34 +325,27 @@ public final class Soak {
           HttpResponse.BodyHandlers.ofString());
       double ms = (System.nanoTime() - t0) / 1e6;
       if (r.statusCode() != 200) {
-        scrapes.add(new ScrapeResult(at, ms, "HTTP " + r.statusCode(), Map.of()));
+        scrapes.add(new ScrapeResult(at, ms, "HTTP " + r.statusCode(), Map.of(), Map.of()));
         return;
       }
       Scrape s = Scrape.of(r.body());
       Map<String, Double> up = new LinkedHashMap<>();
+      Map<String, Double> timeouts = new LinkedHashMap<>();
       for (String source : SOURCES) {
         s.value("sbtc_exporter_source_up{source=\"" + source + "\"}").ifPresent(v -> up.put(source, v));
+        s.value("sbtc_exporter_source_errors_total{reason=\"timeout\",source=\"" + source + "\"}").ifPresent(v -> timeouts.put(source, v));
       }
-      scrapes.add(new ScrapeResult(at, ms, null, up));
+      scrapes.add(new ScrapeResult(at, ms, null, up, timeouts));
       if (scrapes.size() % 200 == 0) {
         pages.add(r.body());
       }
     } catch (IOException e) {
-      scrapes.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, e.toString(), Map.of()));
+      scrapes.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, e.toString(), Map.of(), Map.of()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       scrapeSent = 0;
     }
-  }
-
-  private static Process startControl(String flags, int pageBytes) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(List.of(flags.split(" ")));
-    // Without TCP_NODELAY the JDK server waits on delayed ACKs: 40 ms a request, a control slower than what it controls.
-    cmd.addAll(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), ControlServer.class.getName(),
-        Integer.toString(pageBytes)));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   private void scrapeControl(HttpClient http, URI uri) {
@@ -351,9 +354,9 @@ public final class Soak {
     try {
       int status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
           .statusCode();
-      control.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, status == 200 ? null : "HTTP " + status, Map.of()));
+      control.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, status == 200 ? null : "HTTP " + status, Map.of(), Map.of()));
     } catch (IOException e) {
-      control.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, e.toString(), Map.of()));
+      control.add(new ScrapeResult(at, (System.nanoTime() - t0) / 1e6, e.toString(), Map.of(), Map.of()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
