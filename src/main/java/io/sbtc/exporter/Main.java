@@ -72,11 +72,22 @@ public final class Main {
 
   /** SIGHUP re-reads the config, as Prometheus and its exporters do. */
   @SuppressWarnings("restriction")
-  private static void reloadOnSighup(Vertx vertx, ExporterVerticle exporter) {
+  private static void reloadOnSighup(ExporterVerticle exporter) {
+    sun.misc.SignalHandler previous;
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> vertx.runOnContext(v -> exporter.reload()));
+      previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        LOG.log(Level.INFO, "msg=\"SIGHUP received, reloading the config\"");
+        exporter.reload();
+      });
     } catch (IllegalArgumentException e) {
       LOG.log(Level.WARNING, "msg=\"SIGHUP is not available here; use POST /-/reload\"");
+      return;
+    }
+    // A signal ignored when the JVM starts stays ignored: the JVM installs no handler for it and says
+    // nothing. nohup does this. Without this line a reload by SIGHUP would be lost without a trace.
+    if (previous == sun.misc.SignalHandler.SIG_IGN) {
+      LOG.log(Level.WARNING, "msg=\"SIGHUP is ignored by this process (inherited from whatever started it, e.g. nohup):"
+          + " kill -HUP will not reload the config; start the exporter without nohup, or restart it to apply a new config\"");
     }
   }
 
@@ -129,8 +140,10 @@ public final class Main {
       }
       Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli, warnings));
       ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader, cli.enableLifecycle());
+      // Before deploying: until the handler is in place a SIGHUP stops the JVM, and a service manager may
+      // send one right after start. A reload asked for this early runs once the exporter has started.
+      reloadOnSighup(exporter);
       vertx.deployVerticle(exporter).toCompletionStage().toCompletableFuture().join();
-      reloadOnSighup(vertx, exporter);
       LOG.log(Level.INFO, "msg=\"listening\" address={0}:{1,number,#} version={2}",
           config.listenAddress().host(), exporter.port(), BuildInfo.version());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));

@@ -8,6 +8,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.config.ConfigPrinter;
+import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.source.bitcoin.RpcReplies;
 import io.sbtc.exporter.testing.Fixtures;
 import io.sbtc.exporter.testing.PgTools;
@@ -98,7 +101,7 @@ class MetricsDocTest {
         bitcoin:
           rpc_url: "%1$s"
           rpc_user: "exporter"
-          rpc_password: "${SBTC_DOC_TEST_RPC_PASSWORD:-doc-test}"
+          rpc_password_file: "%3$s"
           interval: 1s
         stacks:
           rpc_url: "%1$s"
@@ -127,6 +130,14 @@ class MetricsDocTest {
               password_file: "%6$s"
               settle_time: 100ms
         """.formatted(base, pg.signerUrl(), pg.exporterPasswordFile(), dir, pg.scratchUrl(), pg.verifierPasswordFile());
+  }
+
+  /** The full test config, as --check-config prints it, loads back to the same config. */
+  @Test
+  void fullConfigPrintedByCheckConfigLoadsBack() {
+    ExporterConfig config = ConfigLoader.parse("full.yml", fullConfig(upstream.baseUrl()), System::getenv);
+    String printed = ConfigPrinter.toYaml(config);
+    assertEquals(config, ConfigLoader.parse("full.yml", printed, System::getenv), printed);
   }
 
   static void stubAll() {

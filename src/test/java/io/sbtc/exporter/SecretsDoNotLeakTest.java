@@ -12,19 +12,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.RunningExporter;
+import io.sbtc.exporter.testing.Scrape;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Plants secrets in every place the config accepts one, makes every upstream fail in the ways
  * that produce messages, and greps everything an operator or an attacker could read.
  */
+@Timeout(90) // Two failed polls of every source and a --check-config run.
 class SecretsDoNotLeakTest {
   static final String URL_PASSWORD = "planted-url-password-7f3a";
   static final String AUTH_PASSWORD = "planted-basic-auth-password-91c2";
@@ -94,12 +100,17 @@ class SecretsDoNotLeakTest {
     List<String> seen = new ArrayList<>();
     try (RunningExporter exporter = RunningExporter.start(yaml)) {
       String auth = "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + AUTH_PASSWORD).getBytes(StandardCharsets.UTF_8));
-      Thread.sleep(2_500); // a few failing polls
+      // Two failed polls of every source: the first failure and the repeat, which are logged differently.
+      Scrape failing = Await.until("two failed polls of every source", Duration.ofSeconds(30),
+          () -> Scrape.of(exporter.get("/metrics", "Authorization", auth).body()),
+          s -> Stream.of("signer_metrics", "signer_info", "bitcoin", "signer_db").allMatch(source -> errors(s, source) >= 2), () -> "");
+      seen.add(failing.body());
       seen.add(exporter.get("/metrics", "Authorization", auth).body());
-      seen.add(exporter.get("/", "Authorization", auth).body());
+      String landing = exporter.get("/", "Authorization", auth).body();
+      seen.add(landing);
       seen.add(exporter.get("/-/ready", "Authorization", auth).body());
       seen.add(exporter.get("/metrics").body()); // the 401 page
-      assertTrue(seen.get(1).contains("auth: HTTP 401 from http://&lt;secret&gt;@"), seen.get(1));
+      assertTrue(landing.contains("auth: HTTP 401 from http://&lt;secret&gt;@"), landing);
     } finally {
       root.removeHandler(capture);
     }
@@ -126,5 +137,11 @@ class SecretsDoNotLeakTest {
         assertFalse(text.contains(secret), "secret leaked into: " + text);
       }
     }
+  }
+
+  private static double errors(Scrape s, String source) {
+    return s.series().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("sbtc_exporter_source_errors_total{") && e.getKey().contains("source=\"" + source + "\""))
+        .mapToDouble(e -> e.getValue()).sum();
   }
 }

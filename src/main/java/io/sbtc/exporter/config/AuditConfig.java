@@ -35,16 +35,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
     List<FileRule> files = new ArrayList<>();
     for (ConfigNode f : node.objectList("files")) {
       Path path = f.path("path").orElseThrow(() -> f.error("path", "is required"));
-      String modeText = f.string("max_mode", "0600");
-      int mode;
-      try {
-        mode = Integer.parseInt(modeText, 8);
-      } catch (NumberFormatException e) {
-        throw f.error("max_mode", "must be an octal mode like \"0600\" (got \"" + modeText + "\")");
-      }
-      if (mode < 0 || mode > 0777) {
-        throw f.error("max_mode", "must be an octal mode like \"0600\" (got \"" + modeText + "\")");
-      }
+      int mode = f.fileMode("max_mode", "0600");
       files.add(new FileRule(path, mode, f.optString("owner")));
       f.rejectUnknownKeys();
     }

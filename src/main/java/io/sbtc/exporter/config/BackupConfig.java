@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +24,7 @@ public record BackupConfig(
     String pattern,
     Duration maxAge,
     long minSize,
-    @JsonUnwrapped Schedule schedule,
+    Schedule schedule,
     Optional<BackupVerifyConfig> verify) {
 
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(26);

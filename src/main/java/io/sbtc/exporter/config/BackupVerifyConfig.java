@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,7 +17,7 @@ import java.util.Optional;
 public record BackupVerifyConfig(
     PgUrl scratchUrl,
     Optional<Secret> password,
-    @JsonUnwrapped Schedule schedule,
+    Schedule schedule,
     String pgRestore,
     String psql,
     Duration settleTime) {

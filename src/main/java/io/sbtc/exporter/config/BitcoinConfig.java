@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +15,13 @@ public record BitcoinConfig(
     Optional<String> rpcUser,
     Optional<Secret> rpcPassword,
     Optional<Path> cookieFile,
-    @JsonUnwrapped Schedule schedule,
+    Schedule schedule,
     Optional<Path> tlsCaFile) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:8332";
 
   static BitcoinConfig read(ConfigNode node) {
-    URI url = node.httpUrl("rpc_url").orElseGet(() -> URI.create(DEFAULT_RPC_URL));
+    URI url = node.httpUrl("rpc_url", DEFAULT_RPC_URL);
     if (url.getRawUserInfo() != null) {
       throw node.error("rpc_url", "must not contain credentials; use rpc_user with rpc_password_file, or cookie_file");
     }

@@ -11,6 +11,18 @@ public final class ByteSizes {
 
   private ByteSizes() {}
 
+  /** The shortest binary spelling that parses back to {@code bytes}: 16777216 is 16MiB, 1000 stays 1000. */
+  public static String format(long bytes) {
+    String[] units = {"TiB", "GiB", "MiB", "KiB"};
+    for (int i = 0; i < units.length; i++) {
+      long factor = 1L << (10 * (units.length - i));
+      if (bytes != 0 && bytes % factor == 0) {
+        return bytes / factor + units[i];
+      }
+    }
+    return Long.toString(bytes);
+  }
+
   public static OptionalLong parse(String text) {
     Matcher m = SIZE.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {

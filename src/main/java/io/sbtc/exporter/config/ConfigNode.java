@@ -1,9 +1,12 @@
 package io.sbtc.exporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,9 +26,17 @@ import java.util.regex.Pattern;
 /**
  * A YAML mapping being read into a config record. It remembers where it is (file and key path)
  * so every error names both, expands {@code ${VAR}} references, and rejects keys nobody read.
+ *
+ * <p>It also records, for every key a reader asks for, the value the reader settled on (defaults
+ * included) in the form that reads back to the same value: {@code --check-config} prints that
+ * record ({@link ConfigText}). So there is one description of each section, its {@code read}
+ * method, and printing cannot drift from reading. Secrets are recorded as the reference they were
+ * read through ({@code ${VAR}} or the {@code *_file} path), never as their value.
  */
 public final class ConfigNode {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$\\$");
+  /** A whole value that is one environment reference without a default: the only way to write a secret inline. */
+  static final Pattern SECRET_REF = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
   private static final System.Logger LOG = System.getLogger(ConfigNode.class.getName());
 
@@ -36,6 +46,7 @@ public final class ConfigNode {
   private final Function<String, String> env;
   private final SecretFileWarnings warnings;
   private final Set<String> read = new LinkedHashSet<>();
+  private final ObjectNode printed = JsonNodeFactory.instance.objectNode();
 
   ConfigNode(String file, String path, JsonNode node, Function<String, String> env, SecretFileWarnings warnings) {
     this.file = file;
@@ -68,6 +79,11 @@ public final class ConfigNode {
     return v != null && !v.isNull();
   }
 
+  /** What the readers of this node settled on, in the form that reads back the same (see the class comment). */
+  ObjectNode printed() {
+    return printed;
+  }
+
   public Optional<ConfigNode> object(String key) {
     JsonNode v = raw(key);
     if (v == null) {
@@ -76,7 +92,9 @@ public final class ConfigNode {
     if (!v.isObject()) {
       throw error(key, "must be a mapping (got " + describe(v) + ")");
     }
-    return Optional.of(new ConfigNode(file, childPath(key), v, env, warnings));
+    ConfigNode child = new ConfigNode(file, childPath(key), v, env, warnings);
+    printed.set(key, child.printed);
+    return Optional.of(child);
   }
 
   public List<ConfigNode> objectList(String key) {
@@ -88,12 +106,15 @@ public final class ConfigNode {
       throw error(key, "must be a list (got " + describe(v) + ")");
     }
     List<ConfigNode> items = new ArrayList<>();
+    ArrayNode printedItems = printed.putArray(key);
     for (int i = 0; i < v.size(); i++) {
       String itemPath = childPath(key) + "[" + i + "]";
       if (!v.get(i).isObject()) {
         throw ConfigException.at(file, itemPath, "must be a mapping (got " + describe(v.get(i)) + ")");
       }
-      items.add(new ConfigNode(file, itemPath, v.get(i), env, warnings));
+      ConfigNode item = new ConfigNode(file, itemPath, v.get(i), env, warnings);
+      printedItems.add(item.printed);
+      items.add(item);
     }
     return items;
   }
@@ -107,19 +128,25 @@ public final class ConfigNode {
       throw error(key, "must be a list (got " + describe(v) + ")");
     }
     List<String> out = new ArrayList<>();
+    ArrayNode printedItems = printed.putArray(key);
     for (int i = 0; i < v.size(); i++) {
-      out.add(scalar(key + "[" + i + "]", v.get(i)));
+      String value = scalar(key + "[" + i + "]", v.get(i));
+      printedItems.add(v.get(i).isTextual() ? TextNode.valueOf(escape(value)) : v.get(i));
+      out.add(value);
     }
     return out;
   }
 
   public Optional<String> optString(String key) {
-    JsonNode v = raw(key);
-    return v == null ? Optional.empty() : Optional.of(scalar(key, v));
+    Optional<String> value = text(key);
+    value.ifPresent(s -> printed.set(key, node.get(key).isTextual() ? TextNode.valueOf(escape(s)) : node.get(key)));
+    return value;
   }
 
   public String string(String key, String fallback) {
-    return optString(key).orElse(fallback);
+    String value = optString(key).orElse(fallback);
+    printed.put(key, escape(value));
+    return value;
   }
 
   public String requiredString(String key) {
@@ -127,95 +154,96 @@ public final class ConfigNode {
   }
 
   public Duration duration(String key, Duration fallback) {
-    Optional<String> text = optString(key);
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    Duration d = Durations.parse(text.get())
+    Optional<String> text = text(key);
+    Duration d = text.isEmpty() ? fallback : Durations.parse(text.get())
         .orElseThrow(() -> error(key, "must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"" + text.get() + "\")"));
     if (d.isZero()) {
-      throw error(key, "must be > 0 (got \"" + text.get() + "\")");
+      throw error(key, "must be > 0 (got \"" + text.orElse("0s") + "\")");
     }
+    printed.put(key, Durations.format(d));
     return d;
   }
 
   public long bytes(String key, long fallback) {
-    Optional<String> text = optString(key);
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    OptionalLong n = ByteSizes.parse(text.get());
+    Optional<String> text = text(key);
+    OptionalLong n = text.isEmpty() ? OptionalLong.of(fallback) : ByteSizes.parse(text.get());
     if (n.isEmpty()) {
       throw error(key, "must be a size like 1048576, 512KiB or 16MiB (got \"" + text.get() + "\")");
     }
+    printed.put(key, ByteSizes.format(n.getAsLong()));
     return n.getAsLong();
   }
 
   public boolean bool(String key, boolean fallback) {
     JsonNode v = raw(key);
-    if (v == null) {
-      return fallback;
+    boolean value = fallback;
+    if (v != null && v.isBoolean()) {
+      value = v.booleanValue();
+    } else if (v != null) {
+      String s = scalar(key, v);
+      value = switch (s) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw error(key, "must be true or false (got \"" + s + "\")");
+      };
     }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    String s = scalar(key, v);
-    return switch (s) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw error(key, "must be true or false (got \"" + s + "\")");
-    };
+    printed.put(key, value);
+    return value;
   }
 
   public int integer(String key, int fallback, int min, int max) {
-    Optional<String> text = optString(key);
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(text.get());
+    Optional<String> text = text(key);
+    int n = fallback;
+    if (text.isPresent()) {
+      try {
+        n = Integer.parseInt(text.get());
+      } catch (NumberFormatException e) {
+        throw error(key, "must be a whole number (got \"" + text.get() + "\")");
+      }
       if (n < min || n > max) {
         throw error(key, "must be between " + min + " and " + max + " (got " + n + ")");
       }
-      return n;
-    } catch (NumberFormatException e) {
-      throw error(key, "must be a whole number (got \"" + text.get() + "\")");
     }
+    printed.put(key, n);
+    return n;
+  }
+
+  /**
+   * A file mode such as {@code "0640"}. An unquoted {@code 0640} is refused: YAML reads it as the
+   * octal number 416, and its digits would then be read as the mode 0416.
+   */
+  public int fileMode(String key, String fallback) {
+    JsonNode v = raw(key);
+    if (v != null && v.isNumber()) {
+      throw error(key, "must be quoted, like \"0600\": YAML reads an unquoted 0600 as a number (got " + v.asText() + ")");
+    }
+    String text = text(key).orElse(fallback);
+    int mode;
+    try {
+      mode = Integer.parseInt(text, 8);
+    } catch (NumberFormatException e) {
+      mode = -1;
+    }
+    if (mode < 0 || mode > 0777) {
+      throw error(key, "must be an octal mode like \"0600\" (got \"" + text + "\")");
+    }
+    printed.put(key, String.format("%04o", mode));
+    return mode;
   }
 
   /** An http(s) URL with a host. User info in it is allowed but never printed. */
   public Optional<URI> httpUrl(String key) {
-    return optString(key).map(s -> parseUrl(key, s, Set.of("http", "https")));
+    Optional<URI> url = text(key).map(s -> HttpUrls.parse(this, key, s));
+    url.ifPresent(u -> printed.put(key, HttpUrls.printable(node.get(key).asText(), escape(u.toString()))));
+    return url;
   }
 
-  public URI parseUrl(String key, String s, Set<String> schemes) {
-    String scheme = s.contains("://") ? s.substring(0, s.indexOf("://")).toLowerCase(java.util.Locale.ROOT) : "";
-    if (!schemes.contains(scheme)) {
-      throw error(key, "must be a URL starting with " + String.join(" or ", new TreeSet<>(schemes).stream().map(x -> x + "://").toList())
-          + " (got \"" + shownUrl(s) + "\")");
-    }
-    URI uri;
-    try {
-      uri = new URI(s);
-    } catch (URISyntaxException e) {
-      // The exception's message quotes the whole input; its reason and index do not.
-      throw error(key, "is not a valid URL: " + e.getReason().toLowerCase(java.util.Locale.ROOT) + " at character " + (e.getIndex() + 1)
-          + " (got \"" + Redact.urlAsWritten(s) + "\")");
-    }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw error(key, "must be a URL with a host (got \"" + Redact.urlAsWritten(s) + "\")");
-    }
-    return uri;
-  }
-
-  /** A URL in a config error: its parts when it parses with a host, else only what cannot be secret. */
-  private static String shownUrl(String s) {
-    try {
-      URI uri = new URI(s);
-      return uri.getHost() == null || uri.getHost().isEmpty() ? Redact.urlAsWritten(s) : Redact.parsedUrl(uri);
-    } catch (URISyntaxException e) {
-      return Redact.urlAsWritten(s);
-    }
+  /** {@link #httpUrl(String)}, with the URL used when the key is absent. */
+  public URI httpUrl(String key, String fallback) {
+    return httpUrl(key).orElseGet(() -> {
+      printed.put(key, fallback);
+      return URI.create(fallback);
+    });
   }
 
   /** A path to a file that must exist and be readable now, e.g. a CA bundle. */
@@ -228,12 +256,15 @@ public final class ConfigNode {
   }
 
   public Optional<Path> path(String key) {
-    return optString(key).filter(s -> !s.isBlank()).map(Path::of);
+    Optional<Path> p = text(key).filter(s -> !s.isBlank()).map(Path::of);
+    p.ifPresent(x -> printed.put(key, escape(x.toString())));
+    return p;
   }
 
   /**
    * A secret from {@code key} (which must be a {@code ${VAR}} reference, never a literal) or from
    * the file named by {@code key_file}. The file is read once here; trailing newlines are dropped.
+   * The printed config shows the reference or the file, never the value.
    */
   public Optional<Secret> secret(String key) {
     String fileKey = key + "_file";
@@ -242,12 +273,15 @@ public final class ConfigNode {
     }
     JsonNode inline = raw(key);
     if (inline != null) {
-      String text = inline.isValueNode() ? inline.asText() : "";
-      if (!ENV_REF.matcher(text.trim()).matches() || text.contains("$$")) {
+      String text = inline.isValueNode() ? inline.asText().trim() : "";
+      // A ${VAR:-default} is refused too: its default is a secret written in the file.
+      if (!SECRET_REF.matcher(text).matches()) {
         throw error(key, "must not be written in the config file; use " + fileKey + " or an environment reference like ${"
-            + key.toUpperCase() + "}");
+            + key.toUpperCase(java.util.Locale.ROOT) + "}");
       }
-      return Optional.of(new Secret(scalar(key, inline)));
+      Secret secret = new Secret(scalar(key, inline));
+      printed.put(key, text);
+      return Optional.of(secret);
     }
     Optional<Path> file = path(fileKey);
     if (file.isEmpty()) {
@@ -281,6 +315,17 @@ public final class ConfigNode {
     }
   }
 
+  /** The value of {@code key} with references expanded, not recorded: the typed readers record what they make of it. */
+  private Optional<String> text(String key) {
+    JsonNode v = raw(key);
+    return v == null ? Optional.empty() : Optional.of(scalar(key, v));
+  }
+
+  /** A value as printed: a {@code $} in it is written {@code $$}, so it is not read back as a reference. */
+  static String escape(String value) {
+    return value.replace("$", "$$");
+  }
+
   private JsonNode raw(String key) {
     read.add(key);
     JsonNode v = node.get(key);
@@ -290,6 +335,9 @@ public final class ConfigNode {
   private String scalar(String key, JsonNode v) {
     if (!v.isValueNode()) {
       throw error(key, "must be a single value (got " + describe(v) + ")");
+    }
+    if (v.asText().contains(Secret.MASK)) {
+      throw error(key, "holds " + Secret.MASK + ", a value --check-config masked; write the real one, best as a ${VAR} reference");
     }
     return expand(key, v.asText());
   }

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -9,9 +8,11 @@ import java.util.Optional;
  * The validated configuration. Only {@link ConfigLoader} makes one, so holding an
  * {@code ExporterConfig} means validation has run. A section that is absent is a source that is
  * neither polled nor shown.
+ *
+ * @param text the config as read, for printing; it loads back to an equal config
  */
 public record ExporterConfig(
-    @JsonIgnore String file,
+    String file,
     ListenAddress listenAddress,
     Optional<Path> webConfigFile,
     Optional<SignerConfig> signer,
@@ -21,7 +22,8 @@ public record ExporterConfig(
     Optional<StacksConfig> stacks,
     Optional<VersionsConfig> versions,
     Optional<SignerDbConfig> signerDb,
-    List<BackupConfig> backups) {
+    List<BackupConfig> backups,
+    ConfigText text) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
   public static final int DEFAULT_PORT = 10184;
@@ -42,14 +44,17 @@ public record ExporterConfig(
     // After signer_db: a backup's verify.scratch_url is checked against it.
     List<BackupConfig> backups = BackupConfig.readAll(root, "backups", signerDb);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+        new ConfigText(root.printed()));
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+        text.with("listen_address", address.toString()));
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions, signerDb, backups);
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+        text.with("web_config_file", webConfig.toString()));
   }
 }

@@ -1,7 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,7 @@ public record LogConfig(
     Optional<String> journalctl,
     Duration minRetention,
     Duration maxSilence,
-    @JsonUnwrapped Schedule schedule) {
+    Schedule schedule) {
 
   public static final Duration DEFAULT_MIN_RETENTION = Duration.ofDays(7);
   /** Long enough for bitcoind, which may log nothing but UpdateTip between blocks an hour apart. */
@@ -46,7 +44,6 @@ public record LogConfig(
   public enum Kind {
     FILES, JOURNALD;
 
-    @JsonValue
     public String key() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -56,7 +53,6 @@ public record LogConfig(
   public enum Format {
     AUTO, JSON, BITCOIND, STACKS, DOCKER_JSON, RFC3339, MTIME;
 
-    @JsonValue
     public String key() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -92,7 +91,6 @@ public record PgUrl(String host, int port, String database, String user, Map<Str
   }
 
   /** The same server and database, in libpq form; safe to print. */
-  @JsonValue
   public String display() {
     StringBuilder s = new StringBuilder("postgresql://").append(user).append('@').append(hostForUrl()).append(':').append(port)
         .append('/').append(database);

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,7 @@ import java.util.regex.Pattern;
 public record SignerConfig(
     Optional<URI> metricsUrl,
     Optional<URI> infoUrl,
-    @JsonUnwrapped Schedule schedule,
+    Schedule schedule,
     String relayPrefix,
     long maxBodySize,
     int maxSeries,

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,7 +9,7 @@ import java.util.Optional;
  * @param password from {@code password} (an environment reference) or {@code password_file};
  *     absent when the server trusts the exporter's user (peer or trust authentication)
  */
-public record SignerDbConfig(PgUrl url, Optional<Secret> password, @JsonUnwrapped Schedule schedule) {
+public record SignerDbConfig(PgUrl url, Optional<Secret> password, Schedule schedule) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

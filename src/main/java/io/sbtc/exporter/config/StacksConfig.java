@@ -1,18 +1,17 @@
 package io.sbtc.exporter.config;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /** The {@code stacks:} section: the Stacks node's RPC endpoint ({@code /v2/info} and friends). */
-public record StacksConfig(URI rpcUrl, @JsonUnwrapped Schedule schedule, Optional<Path> tlsCaFile) {
+public record StacksConfig(URI rpcUrl, Schedule schedule, Optional<Path> tlsCaFile) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:20443";
 
   static StacksConfig read(ConfigNode node) {
-    URI url = node.httpUrl("rpc_url").orElseGet(() -> URI.create(DEFAULT_RPC_URL));
+    URI url = node.httpUrl("rpc_url", DEFAULT_RPC_URL);
     Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();

@@ -22,6 +22,9 @@ public final class DemoUpstreams {
 
   private DemoUpstreams() {}
 
+  /** Set here rather than as a ${VAR:-default}: a default is a secret written in the config, which the loader refuses. */
+  private static final String DEMO_PASSWORD_VAR = "SBTC_DEMO_BITCOIN_RPC_PASSWORD";
+
   /** Starts the sample upstreams and returns a config that points the exporter at them. */
   public static Future<ExporterConfig> start(Vertx vertx) {
     String metrics = resource("signer-metrics.prom");
@@ -45,7 +48,7 @@ public final class DemoUpstreams {
             rpc_url: "%1$s"
             rpc_user: "demo"
             # The demo node accepts any password; a real one comes from a file or the environment.
-            rpc_password: "${SBTC_DEMO_BITCOIN_RPC_PASSWORD:-demo}"
+            rpc_password: "${%2$s}"
             interval: 5s
             timeout: 4s
           stacks:
@@ -56,8 +59,8 @@ public final class DemoUpstreams {
             minimum:
               bitcoind: "25.0"
               stacks_node: "3.1.0.0.5"
-          """.formatted(base);
-      return ConfigLoader.parse("(demo)", yaml, System::getenv);
+          """.formatted(base, DEMO_PASSWORD_VAR);
+      return ConfigLoader.parse("(demo)", yaml, name -> name.equals(DEMO_PASSWORD_VAR) ? "demo" : System.getenv(name));
     });
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.ChildProcess;
 import io.sbtc.exporter.testing.ExternalTool;
 import io.sbtc.exporter.testing.WebhookReceiver;
@@ -89,13 +90,7 @@ class AlertmanagerExampleTest {
         expected.put("SbtcSignerNoBlocksObserved signer-5 bitcoin", "suppressed");
         expected.put("SbtcWatchdog", "active");
         // Alertmanager works out inhibitions as alerts arrive: wait until it has settled on these.
-        Map<String, String> states = Map.of();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!states.equals(expected) && System.nanoTime() < deadline) {
-          states = states(base);
-          java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // between polls of a condition
-        }
-        assertEquals(expected, states, logs.get());
+        Await.until("Alertmanager's alert states settled on the inhibitions", WAIT, () -> states(base), expected::equals, logs::get);
 
         // group_wait 0s for the heartbeat: it arrives at once, and only at the heartbeat receiver.
         heartbeat.await(a -> a.path("labels").path("alertname").asText().equals("SbtcWatchdog"), WAIT, logs);

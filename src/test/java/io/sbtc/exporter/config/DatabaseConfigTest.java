@@ -89,7 +89,7 @@ class DatabaseConfigTest {
           password: "${SIGNER_DB_PASSWORD}"
         """));
     assertTrue(printed.contains("url: \"postgresql://sbtc_exporter@127.0.0.1:5432/signer\""), printed);
-    assertTrue(printed.contains("password: \"<secret>\""), printed);
+    assertTrue(printed.contains("password: \"${SIGNER_DB_PASSWORD}\""), "the reference, which reads back:\n" + printed);
   }
 
   static Stream<Arguments> invalid() {

@@ -60,6 +60,13 @@ class ComposeDeployTest {
   }
 
   @Test
+  void exporterConfigPrintedByCheckConfigLoadsBack(@TempDir Path tmp) throws IOException {
+    String printed = exporterConfig(tmp).assertPrintedConfigLoadsBack(exporterEnv());
+    assertFalse(printed.contains("rpc-password-from-dot-env"), printed);
+    assertTrue(printed.contains("rpc_password: \"${BITCOIN_RPC_PASSWORD}\""), printed);
+  }
+
+  @Test
   void exporterServiceIsHardened() {
     JsonNode s = compose.service(EXPORTER);
     assertEquals("sbtc-signer-exporter:latest", s.path("image").asText());

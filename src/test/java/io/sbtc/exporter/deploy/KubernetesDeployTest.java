@@ -78,6 +78,13 @@ class KubernetesDeployTest {
   }
 
   @Test
+  void configMapConfigPrintedByCheckConfigLoadsBack(@TempDir Path tmp) {
+    String printed = configMapConfig(tmp).assertPrintedConfigLoadsBack(Map.of());
+    assertTrue(printed.contains("password_file: \"" + tmp.resolve("secret-")), printed); // the file, never its content
+    assertFalse(printed.contains("not-a-real-secret"), printed);
+  }
+
+  @Test
   void configMapConfigLoadsAndPointsAtThePodsLoopback(@TempDir Path tmp) {
     ShippedConfig shipped = configMapConfig(tmp);
     ExporterConfig c = shipped.config();

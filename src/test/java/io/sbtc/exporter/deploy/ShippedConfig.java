@@ -2,7 +2,10 @@ package io.sbtc.exporter.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.config.ExporterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +37,17 @@ record ShippedConfig(ExporterConfig config, List<String> secretFiles, JsonNode t
     });
     ExporterConfig config = ConfigLoader.parse(name, Yaml.write(rewritten), env::get);
     return new ShippedConfig(config, List.copyOf(files), tree, Yaml.write(rewritten));
+  }
+
+  /**
+   * What {@code --check-config} prints for this config loads back, with the same environment, to an
+   * equal config: same values, and the same printout again.
+   */
+  String assertPrintedConfigLoadsBack(Map<String, String> env) {
+    String printed = ConfigPrinter.toYaml(config);
+    ExporterConfig again = ConfigLoader.parse(config.file(), printed, env::get);
+    assertEquals(config, again, "printed:\n" + printed);
+    return printed;
   }
 
   /** Every directory or file the config reads from disk: secrets, log and backup directories. */

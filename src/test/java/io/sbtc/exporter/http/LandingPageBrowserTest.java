@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.check.Checklist;
 import io.sbtc.exporter.check.Item;
 import io.sbtc.exporter.source.bitcoin.RpcReplies;
@@ -159,11 +160,7 @@ class LandingPageBrowserTest {
   }
 
   private static void awaitReady(RunningExporter exporter) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!exporter.isReady()) {
-      assertTrue(System.nanoTime() < deadline, "the first poll round did not finish within 30s");
-      Thread.onSpinWait();
-    }
+    Await.until("the first poll round", Duration.ofSeconds(30), exporter::isReady);
   }
 
   private Path screenshot(Path chromium, String url, String name, int width, int height) throws IOException, InterruptedException {

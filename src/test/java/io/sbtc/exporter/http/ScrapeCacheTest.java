@@ -16,6 +16,7 @@ import io.sbtc.exporter.core.SourceRunner;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.core.SourceState;
 import io.sbtc.exporter.source.Metrics;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.MutableClock;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.Future;
@@ -161,11 +162,7 @@ class ScrapeCacheTest {
     assertNotNull(poll, "the runner did not poll");
     SourceState before = runner.state();
     poll.complete(SourceSnapshot.of(new Metrics().gauge("bench_value", "A value the test sets.", value).build()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (runner.state() == before && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertNotSame(before, runner.state(), "the poll was not recorded");
+    Await.until("the runner to record the answered poll", Duration.ofSeconds(20), () -> runner.state() != before);
   }
 
   private RecordedScrape.Answer answer(String accept) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.ExporterVerticle;
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ConfigLoader;
@@ -161,14 +162,9 @@ class TlsReloadTest {
   }
 
   void awaitServed(int port, SelfSignedCertificate expected) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (java.util.Arrays.equals(der(expected), served(port, "TLSv1.3", null).getEncoded())) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the new certificate was not served within 20s");
+    byte[] wanted = der(expected);
+    Await.until("the new certificate served on a new connection", Duration.ofSeconds(20),
+        () -> java.util.Arrays.equals(wanted, served(port, "TLSv1.3", null).getEncoded()));
   }
 
   static byte[] der(SelfSignedCertificate c) throws Exception {

@@ -44,7 +44,7 @@ class HostileNodesTest {
 
   static String section(String source, String url) {
     return source.equals("bitcoin")
-        ? "bitcoin:\n  rpc_url: \"" + url + "\"\n  rpc_user: exporter\n  rpc_password: \"${SBTC_HOSTILE_TEST_PW:-x}\"\n  interval: 2s\n  timeout: 2s\n"
+        ? "bitcoin:\n  rpc_url: \"" + url + "\"\n  rpc_user: exporter\n  rpc_password: \"${" + RunningExporter.TEST_PASSWORD_VAR + "}\"\n  interval: 2s\n  timeout: 2s\n"
         : "stacks:\n  rpc_url: \"" + url + "\"\n  interval: 2s\n  timeout: 2s\n";
   }
 

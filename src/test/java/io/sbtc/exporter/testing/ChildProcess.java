@@ -41,25 +41,14 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Waits until {@code url} answers 200, failing with the process's log if it exits or the time is up. */
   public ChildProcess awaitOk(URI url, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    Await.until(name + " to answer 200 at " + url, timeout, () -> {
       if (!process.isAlive()) {
         throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail());
       }
-      try {
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return this;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      RunningExporter.sleep(100);
-    }
-    throw new AssertionError(name + " not ready at " + url + " within " + timeout + ":\n" + logTail());
+      return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    }, Boolean.TRUE::equals, this::logTail);
+    return this;
   }
 
   /** The process's id: for a command that execs, the id of what it became. */

@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 
 /** The real exporter on a free loopback port, started from a YAML config, scraped over HTTP like Prometheus does. */
 public final class RunningExporter implements AutoCloseable {
+  /** An environment variable every config started here can use for a password the upstream does not check. */
+  public static final String TEST_PASSWORD_VAR = "SBTC_TEST_PASSWORD";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Vertx vertx;
@@ -32,7 +34,8 @@ public final class RunningExporter implements AutoCloseable {
   }
 
   public static RunningExporter start(String yaml, Clock clock) {
-    ExporterConfig config = ConfigLoader.parse("test.yml", "listen_address: \"127.0.0.1:0\"\n" + yaml, System::getenv);
+    ExporterConfig config = ConfigLoader.parse("test.yml", "listen_address: \"127.0.0.1:0\"\n" + yaml,
+        name -> name.equals(TEST_PASSWORD_VAR) ? "test-password" : System.getenv(name));
     Vertx vertx = Vertx.vertx();
     ExporterVerticle verticle = new ExporterVerticle(config, clock);
     try {
@@ -73,21 +76,19 @@ public final class RunningExporter implements AutoCloseable {
 
   /** Waits until the first poll round is done. */
   public RunningExporter awaitReady() {
-    return awaitScrape(s -> verticle.isReady(), Duration.ofSeconds(20));
+    Await.until("the first poll of every source (/-/ready)", Duration.ofSeconds(20), verticle::isReady);
+    return this;
   }
 
   /** Scrapes until {@code condition} holds, failing with the last scrape after {@code timeout}. */
   public RunningExporter awaitScrape(Predicate<Scrape> condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Scrape last = null;
-    while (System.nanoTime() < deadline) {
-      last = scrape();
-      if (condition.test(last)) {
-        return this;
-      }
-      sleep(50);
-    }
-    throw new AssertionError("condition not met within " + timeout + "; last scrape:\n" + (last == null ? "" : last.body()));
+    return awaitScrape(Await.caller(), condition, timeout);
+  }
+
+  /** As {@link #awaitScrape(Predicate, Duration)}; {@code what} says in words what the scrape must show. */
+  public RunningExporter awaitScrape(String what, Predicate<Scrape> condition, Duration timeout) {
+    Await.until(what, timeout, this::scrape, condition, () -> "");
+    return this;
   }
 
   public boolean isReady() {
@@ -100,14 +101,6 @@ public final class RunningExporter implements AutoCloseable {
       vertx.close().await(20, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // the test is over; a slow shutdown must not fail it
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

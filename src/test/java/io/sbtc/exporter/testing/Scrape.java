@@ -66,6 +66,12 @@ public record Scrape(String body, Map<String, Double> series, Set<String> typedF
     return body.lines().filter(l -> l.startsWith(prefix)).toList();
   }
 
+  /** The body as served: what a failed wait shows as the last thing it saw. */
+  @Override
+  public String toString() {
+    return body;
+  }
+
   private static double parse(String v) {
     return switch (v) {
       case "+Inf" -> Double.POSITIVE_INFINITY;

@@ -97,13 +97,8 @@ public final class SignerPostgres implements AutoCloseable {
     createSignerDatabase(signer, SIGNER_DB, true);
     // Archive one WAL segment, so pg_stat_archiver has a last archived time.
     exec(signer, "postgres", "SELECT pg_switch_wal()");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (queryLong(signer, "postgres", "SELECT archived_count FROM pg_stat_archiver") == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the signer server archived no WAL within 30s");
-      }
-      sleep(50);
-    }
+    Await.until("the signer server to archive a WAL segment", Duration.ofSeconds(30),
+        () -> queryLong(signer, "postgres", "SELECT archived_count FROM pg_stat_archiver") > 0);
   }
 
   /**
@@ -210,14 +205,6 @@ public final class SignerPostgres implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

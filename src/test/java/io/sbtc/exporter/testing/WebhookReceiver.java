@@ -44,15 +44,8 @@ public final class WebhookReceiver implements AutoCloseable {
    * with everything received and {@code context} (e.g. process logs) after {@code timeout}.
    */
   public JsonNode await(Predicate<JsonNode> match, Duration timeout, Supplier<String> context) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<JsonNode> found = alerts.stream().filter(match).findFirst();
-      if (found.isPresent()) {
-        return found.get();
-      }
-      RunningExporter.sleep(100);
-    }
-    throw new AssertionError("no matching alert within " + timeout + "; received: " + received() + "\n" + context.get());
+    return Await.until("an alert matching " + Await.caller(), timeout, () -> alerts.stream().filter(match).findFirst(), Optional::isPresent,
+        () -> "received: " + received() + "\n" + context.get()).orElseThrow();
   }
 
   public List<String> received() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.PgTools;
 import io.sbtc.exporter.testing.SignerPostgres;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -197,7 +199,7 @@ class BackupVerifierTest {
         while (!stop.get()) {
           out.write("-- more\n".getBytes());
           out.flush();
-          Thread.sleep(20);
+          Thread.sleep(20); // not a wait: a dump being written, a line every 20 ms, for as long as the test runs
         }
       } catch (IOException | InterruptedException ignored) {
         // the test ends the writer
@@ -266,9 +268,7 @@ class BackupVerifierTest {
     ExporterConfig config = config(copy(custom, "signer-20260722.dump").getParent(), pg.signerUrl(), "pg_restore: \"" + hanging + "\"");
     BackupVerifier verifier = new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC());
     java.util.concurrent.CompletableFuture<VerifyOutcome> run = java.util.concurrent.CompletableFuture.supplyAsync(verifier::run);
-    while (!Files.exists(started)) {
-      Thread.sleep(20);
-    }
+    Await.until("the hanging pg_restore to start", Duration.ofSeconds(60), () -> Files.exists(started));
     assertEquals(1, pg.scratchDatabases().size(), "the run is restoring into its temporary database");
     verifier.stop();
     VerifyOutcome outcome = run.get(30, java.util.concurrent.TimeUnit.SECONDS);

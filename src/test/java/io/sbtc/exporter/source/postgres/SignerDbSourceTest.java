@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.testing.RunningExporter;
@@ -243,11 +244,9 @@ class SignerDbSourceTest {
 
   /** pg_reload_conf() only signals the server: wait until a new session sees the setting (new sessions are what the exporter opens). */
   private static void awaitArchiveTimeout(long seconds) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     String sql = "SELECT setting::bigint FROM pg_settings WHERE name = 'archive_timeout'";
-    while (pg.queryLong(pg.signer, "postgres", sql) != seconds) {
-      assertTrue(System.nanoTime() < deadline, "archive_timeout never became " + seconds);
-    }
+    Await.until("archive_timeout = " + seconds + " in a new session", Duration.ofSeconds(10),
+        () -> pg.queryLong(pg.signer, "postgres", sql) == seconds);
   }
 
   private static String serverVersion() {

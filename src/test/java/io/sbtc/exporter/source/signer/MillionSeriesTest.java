@@ -46,7 +46,7 @@ class MillionSeriesTest {
           timeout: 3s
         """.formatted(signer.baseUrl()));
     try (ExporterProcess exporter = ExporterProcess.start(ExporterProcess.shippedJvmOptions(), config)) {
-      exporter.awaitScrape(s -> s.value("sbtc_exporter_source_errors_total{reason=\"too_large\",source=\"signer_metrics\"}")
+      exporter.awaitScrape("two too_large errors of signer_metrics", s -> s.value("sbtc_exporter_source_errors_total{reason=\"too_large\",source=\"signer_metrics\"}")
           .orElse(0.0) >= 2);
       assertTrue(exporter.isAlive());
       assertEquals(200, exporter.get("/-/healthy").statusCode());
