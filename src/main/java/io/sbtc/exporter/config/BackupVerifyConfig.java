@@ -1,5 +1,7 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Durations;
+import io.sbtc.exporter.common.Secret;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Secret;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

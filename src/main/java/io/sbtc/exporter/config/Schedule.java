@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Durations;
 import java.time.Duration;
 
 /** How often a source is polled and how long one poll may take. Every source has one. */

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Secret;
 import java.time.Duration;
 import java.util.Optional;
 

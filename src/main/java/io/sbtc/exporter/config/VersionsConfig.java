@@ -1,5 +1,7 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Durations;
+import io.sbtc.exporter.common.Secret;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,7 @@ public record VersionsConfig(Map<String, String> minimum, Optional<ReleaseFeed> 
     node.object("minimum").ifPresent(m -> {
       for (String component : COMPONENTS) {
         m.optString(component).ifPresent(v -> {
-          if (!io.sbtc.exporter.derived.Version.parse(v).isPresent()) {
+          if (!io.sbtc.exporter.common.Version.parse(v).isPresent()) {
             throw m.error(component, "must be a version like 25.0 or 3.1.0.0.5 (got \"" + v + "\")");
           }
           minimum.put(component, v);

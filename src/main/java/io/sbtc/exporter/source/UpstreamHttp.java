@@ -1,7 +1,7 @@
 package io.sbtc.exporter.source;
 
 import io.netty.buffer.ByteBuf;
-import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.vertx.core.Future;

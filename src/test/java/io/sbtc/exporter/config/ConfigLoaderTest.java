@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.common.ByteSizes;
+import io.sbtc.exporter.common.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,7 @@
 package io.sbtc.exporter.source.backup;
 
 import io.sbtc.exporter.config.PgUrl;
-import io.sbtc.exporter.config.Secret;
+import io.sbtc.exporter.common.Secret;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

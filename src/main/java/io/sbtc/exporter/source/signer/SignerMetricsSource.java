@@ -1,7 +1,7 @@
 package io.sbtc.exporter.source.signer;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.ErrorReason;

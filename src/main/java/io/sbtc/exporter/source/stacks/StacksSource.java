@@ -2,7 +2,7 @@ package io.sbtc.exporter.source.stacks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.StacksConfig;
 import io.sbtc.exporter.core.ErrorReason;

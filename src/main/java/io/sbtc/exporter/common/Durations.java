@@ -1,4 +1,4 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.common;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.common;
 
 import java.util.Locale;
 import java.util.OptionalLong;

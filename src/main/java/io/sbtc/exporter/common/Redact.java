@@ -1,4 +1,4 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.common;
 
 import java.net.URI;
 import java.util.regex.Matcher;

@@ -1,8 +1,9 @@
-package io.sbtc.exporter.derived;
+package io.sbtc.exporter.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.common.Version;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

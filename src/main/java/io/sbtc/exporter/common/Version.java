@@ -1,4 +1,4 @@
-package io.sbtc.exporter.derived;
+package io.sbtc.exporter.common;
 
 import java.util.ArrayList;
 import java.util.List;
