@@ -6,6 +6,7 @@ import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.config.VersionsConfig;
 import io.sbtc.exporter.derived.VersionCheck;
 import io.sbtc.exporter.core.DerivedMetrics;
+import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
@@ -37,40 +38,42 @@ final class Sources {
   static List<SourceSpec> fromConfig(Vertx vertx, ExporterConfig config, Clock clock) {
     List<SourceSpec> sources = new ArrayList<>();
     config.signer().ifPresent(signer -> {
-      signer.metricsUrl().ifPresent(url ->
-          sources.add(new SourceSpec(SignerMetricsSource.NAME, signer, () -> new SignerMetricsSource(vertx, signer))));
-      signer.infoUrl().ifPresent(url ->
-          sources.add(new SourceSpec(SignerInfoSource.NAME, signer, () -> new SignerInfoSource(vertx, signer))));
+      signer.metricsUrl().ifPresent(url -> sources.add(
+          new SourceSpec(SignerMetricsSource.NAME, signer.schedule(), signer, () -> new SignerMetricsSource(vertx, signer))));
+      signer.infoUrl().ifPresent(url -> sources.add(
+          new SourceSpec(SignerInfoSource.NAME, signer.schedule(), signer, () -> new SignerInfoSource(vertx, signer))));
     });
     config.audit().ifPresent(audit -> {
       if (!audit.files().isEmpty()) {
-        sources.add(new SourceSpec(FileModeAudit.NAME, audit, () -> new FileModeAudit(vertx, audit.schedule(), audit.files())));
+        sources.add(new SourceSpec(FileModeAudit.NAME, audit.schedule(), audit,
+            () -> Source.onWorker(vertx, new FileModeAudit(audit.files()))));
       }
-      audit.listeners().ifPresent(l ->
-          sources.add(new SourceSpec(ListenerAudit.NAME, audit, () -> new ListenerAudit(vertx, audit.schedule(), l))));
-      audit.ssh().ifPresent(ssh ->
-          sources.add(new SourceSpec(SshdAudit.NAME, audit, () -> new SshdAudit(vertx, audit.schedule(), ssh))));
+      audit.listeners().ifPresent(l -> sources.add(new SourceSpec(ListenerAudit.NAME, audit.schedule(), audit,
+          () -> Source.onWorker(vertx, new ListenerAudit(l)))));
+      audit.ssh().ifPresent(ssh -> sources.add(new SourceSpec(SshdAudit.NAME, audit.schedule(), audit,
+          () -> Source.onWorker(vertx, new SshdAudit(ssh)))));
     });
     for (LogConfig logs : config.logs()) {
-      sources.add(new SourceSpec(logs.sourceName(), logs, () -> switch (logs.source()) {
-        case FILES -> new LogFilesSource(vertx, logs);
-        case JOURNALD -> new JournaldSource(vertx, logs);
-      }));
+      sources.add(new SourceSpec(logs.sourceName(), logs.schedule(), logs, () -> Source.onWorker(vertx, switch (logs.source()) {
+        case FILES -> new LogFilesSource(logs);
+        case JOURNALD -> new JournaldSource(logs);
+      })));
     }
-    config.bitcoin().ifPresent(bitcoin ->
-        sources.add(new SourceSpec(BitcoinSource.NAME, bitcoin, () -> new BitcoinSource(vertx, bitcoin, clock))));
-    config.stacks().ifPresent(stacks ->
-        sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock))));
-    config.versions().flatMap(VersionsConfig::releaseFeed).ifPresent(feed ->
-        sources.add(new SourceSpec(ReleaseFeedSource.NAME, feed, () -> new ReleaseFeedSource(vertx, feed))));
-    config.signerDb().ifPresent(db -> sources.add(new SourceSpec(SignerDbSource.NAME, db, () -> new SignerDbSource(vertx, db))));
+    config.bitcoin().ifPresent(bitcoin -> sources.add(
+        new SourceSpec(BitcoinSource.NAME, bitcoin.schedule(), bitcoin, () -> new BitcoinSource(vertx, bitcoin, clock))));
+    config.stacks().ifPresent(stacks -> sources.add(
+        new SourceSpec(StacksSource.NAME, stacks.schedule(), stacks, () -> new StacksSource(vertx, stacks, clock))));
+    config.versions().flatMap(VersionsConfig::releaseFeed).ifPresent(feed -> sources.add(
+        new SourceSpec(ReleaseFeedSource.NAME, feed.schedule(), feed, () -> new ReleaseFeedSource(vertx, feed))));
+    config.signerDb().ifPresent(db -> sources.add(
+        new SourceSpec(SignerDbSource.NAME, db.schedule(), db, () -> new SignerDbSource(vertx, db))));
     for (BackupConfig backup : config.backups()) {
-      sources.add(new SourceSpec(BackupSource.PREFIX + backup.name(), backup, () -> new BackupSource(vertx, backup)));
-      if (backup.verify().isPresent()) {
-        // The verification compares with the live database, so a signer_db change restarts it too.
-        sources.add(new SourceSpec(BackupVerifySource.PREFIX + backup.name(), List.of(backup, config.signerDb()),
-            () -> new BackupVerifySource(vertx, backup, config.signerDb())));
-      }
+      sources.add(new SourceSpec(BackupSource.PREFIX + backup.name(), backup.schedule(), backup,
+          () -> Source.onWorker(vertx, new BackupSource(backup))));
+      backup.verify().ifPresent(verify ->
+          // The verification compares with the live database, so a signer_db change restarts it too.
+          sources.add(new SourceSpec(BackupVerifySource.PREFIX + backup.name(), BackupVerifySource.schedule(verify),
+              List.of(backup, config.signerDb()), () -> new BackupVerifySource(vertx, backup, config.signerDb()))));
     }
     return sources;
   }

@@ -31,7 +31,7 @@ public final class OneShot {
     vertx.runOnContext(v -> {
       SourceSet sources = new SourceSet(vertx, clock);
       sources.apply(specs);
-      Duration longest = sources.runners().stream().map(r -> r.source().timeout()).max(Duration::compareTo).orElse(Duration.ZERO);
+      Duration longest = sources.runners().stream().map(r -> r.schedule().timeout()).max(Duration::compareTo).orElse(Duration.ZERO);
       sources.firstRound()
           .timeout(longest.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)
           .eventually(() -> {

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
   }
 
   static AuditConfig read(ConfigNode node) {
-    Schedule schedule = Schedule.read(node, Duration.ofSeconds(60), Duration.ofSeconds(10));
+    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(60), Duration.ofSeconds(10)));
     List<FileRule> files = new ArrayList<>();
     for (ConfigNode f : node.objectList("files")) {
       Path path = f.path("path").orElseThrow(() -> f.error("path", "is required"));
@@ -59,7 +60,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
       return new Listeners(Set.copyOf(ports), paths);
     });
     Optional<Ssh> ssh = node.object("ssh").map(s -> {
-      Path config = s.path("config_file").orElse(Ssh.DEFAULT_CONFIG_FILE);
+      Path config = s.path("config_file", Ssh.DEFAULT_CONFIG_FILE);
       Optional<Path> sshdT = s.path("sshd_t_output");
       s.rejectUnknownKeys();
       return new Ssh(config, sshdT);

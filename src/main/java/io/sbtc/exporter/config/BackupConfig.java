@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public record BackupConfig(
     }
     Duration maxAge = node.duration("max_age", DEFAULT_MAX_AGE);
     long minSize = node.bytes("min_size", DEFAULT_MIN_SIZE);
-    Schedule schedule = Schedule.read(node, DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
+    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
     Optional<BackupVerifyConfig> verify = node.object("verify").map(v -> BackupVerifyConfig.read(v, signerDb));
     node.rejectUnknownKeys();
     return new BackupConfig(name, path, pattern, maxAge, minSize, schedule, verify);

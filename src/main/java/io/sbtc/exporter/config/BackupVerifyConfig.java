@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Durations;
 import io.sbtc.exporter.common.Secret;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public record BackupVerifyConfig(
           + "); restore verification needs a scratch server of its own");
     }
     Optional<Secret> password = node.secret("password");
-    Schedule schedule = Schedule.read(node, DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
+    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
     String pgRestore = program(node, "pg_restore");
     String psql = program(node, "psql");
     Duration settle = node.duration("settle_time", DEFAULT_SETTLE_TIME);

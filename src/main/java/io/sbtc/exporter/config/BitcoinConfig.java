@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Secret;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public record BitcoinConfig(
     Optional<String> user = node.optString("rpc_user").filter(s -> !s.isEmpty());
     Optional<Secret> password = node.secret("rpc_password");
     Optional<Path> cookie = node.path("cookie_file");
-    Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5)));
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     if (cookie.isPresent() && (user.isPresent() || password.isPresent())) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.sbtc.exporter.common.ByteSizes;
 import io.sbtc.exporter.common.Durations;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.core.Schedule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,20 @@ public final class ConfigNode {
     return d;
   }
 
+  /**
+   * {@code interval} and {@code timeout} of a source section. A default timeout longer than a
+   * configured interval shrinks to it; a configured one longer than the interval is refused.
+   */
+  public Schedule schedule(Schedule defaults) {
+    Duration interval = duration("interval", defaults.interval());
+    Duration timeout = duration("timeout", defaults.timeout().compareTo(interval) > 0 ? interval : defaults.timeout());
+    if (timeout.compareTo(interval) > 0) {
+      throw error("timeout", "must not be longer than interval " + Durations.format(interval)
+          + " (got \"" + Durations.format(timeout) + "\")");
+    }
+    return new Schedule(interval, timeout);
+  }
+
   public long bytes(String key, long fallback) {
     Optional<String> text = text(key);
     OptionalLong n = text.isEmpty() ? OptionalLong.of(fallback) : ByteSizes.parse(text.get());
@@ -262,6 +277,14 @@ public final class ConfigNode {
     Optional<Path> p = text(key).filter(s -> !s.isBlank()).map(Path::of);
     p.ifPresent(x -> printed.put(key, escape(x.toString())));
     return p;
+  }
+
+  /** {@link #path(String)}, with the path used (and printed) when the key is absent. */
+  public Path path(String key, Path fallback) {
+    return path(key).orElseGet(() -> {
+      printed.put(key, escape(fallback.toString()));
+      return fallback;
+    });
   }
 
   /**

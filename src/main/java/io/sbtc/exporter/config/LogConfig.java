@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public record LogConfig(
     Optional<String> journalctl = node.optString("journalctl");
     Duration minRetention = node.duration("min_retention", DEFAULT_MIN_RETENTION);
     Duration maxSilence = node.duration("max_silence", DEFAULT_MAX_SILENCE);
-    Schedule schedule = Schedule.read(node, DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
+    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
     node.rejectUnknownKeys();
 
     if (kind == Kind.JOURNALD) {

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public record SignerConfig(
   static SignerConfig read(ConfigNode node) {
     Optional<URI> metrics = node.httpUrl("metrics_url");
     Optional<URI> info = node.httpUrl("info_url");
-    Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5)));
     String prefix = node.string("relay_prefix", "");
     if (!prefix.isEmpty() && !METRIC_PREFIX.matcher(prefix).matches()) {
       throw node.error("relay_prefix", "must be a metric name prefix like \"signer_\" (got \"" + prefix + "\")");

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Secret;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public record SignerDbConfig(PgUrl url, Optional<Secret> password, Schedule sche
   static SignerDbConfig read(ConfigNode node) {
     PgUrl url = PgUrl.parse(node, "url");
     Optional<Secret> password = node.secret("password");
-    Schedule schedule = Schedule.read(node, DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
+    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
     node.rejectUnknownKeys();
     return new SignerDbConfig(url, password, schedule);
   }

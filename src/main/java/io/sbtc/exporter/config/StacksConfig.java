@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,7 @@ public record StacksConfig(URI rpcUrl, Schedule schedule, Optional<Path> tlsCaFi
 
   static StacksConfig read(ConfigNode node) {
     URI url = node.httpUrl("rpc_url", DEFAULT_RPC_URL);
-    Schedule schedule = Schedule.read(node, Duration.ofSeconds(15), Duration.ofSeconds(5));
+    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5)));
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     return new StacksConfig(url, schedule, ca);

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Durations;
 import io.sbtc.exporter.common.Secret;
 import java.net.URI;
@@ -47,7 +48,7 @@ public record VersionsConfig(Map<String, String> minimum, Optional<ReleaseFeed> 
 
   private static ReleaseFeed readFeed(ConfigNode f) {
     URI base = f.httpUrl("base_url", "https://api.github.com");
-    Schedule schedule = Schedule.read(f, Duration.ofHours(6), Duration.ofSeconds(30));
+    Schedule schedule = f.schedule(Schedule.of(Duration.ofHours(6), Duration.ofSeconds(30)));
     if (schedule.interval().compareTo(Duration.ofHours(1)) < 0) {
       throw f.error("interval", "must be at least 1h: release feeds rate-limit (got \"" + Durations.format(schedule.interval()) + "\")");
     }

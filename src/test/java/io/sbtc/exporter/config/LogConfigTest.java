@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sbtc.exporter.config.LogConfig.Format;
 import io.sbtc.exporter.config.LogConfig.Kind;
+import io.sbtc.exporter.core.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

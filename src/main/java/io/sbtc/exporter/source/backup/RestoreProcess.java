@@ -2,6 +2,7 @@ package io.sbtc.exporter.source.backup;
 
 import io.sbtc.exporter.config.PgUrl;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.core.Deadline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,7 +157,7 @@ final class RestoreProcess {
       env.put("PGPASSFILE", passFile.toString());
     }
     env.put("PGAPPNAME", "sbtc-signer-exporter-verify");
-    env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, deadline.remainingAtMost(Duration.ofSeconds(30)).toSeconds())));
+    env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, deadline.forStep(Duration.ofSeconds(30)).toSeconds())));
     scratch.param("sslmode").ifPresent(v -> env.put("PGSSLMODE", v));
     scratch.param("sslrootcert").ifPresent(v -> env.put("PGSSLROOTCERT", v));
     env.put("LC_MESSAGES", "C");

@@ -6,9 +6,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -19,11 +20,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,24 +47,13 @@ public final class SignerDbSource implements Source {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public Future<SourceSnapshot> poll(Poll poll) {
+    return vertx.executeBlocking(() -> read(poll), false);
   }
 
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::read, false);
-  }
-
-  private SourceSnapshot read() {
-    long deadline = System.nanoTime() + timeout().toNanos();
+  private SourceSnapshot read(Poll poll) {
     try (Connection c = pool.getConnection()) {
-      Reader r = new Reader(c, deadline);
+      Reader r = new Reader(c, poll);
       Metrics m = new Metrics();
       r.query("server_version", SERVER_VERSION, rs -> m.info("sbtc_postgres",
           "Always 1; the version of the PostgreSQL server that holds the signer's database.",
@@ -91,10 +78,7 @@ public final class SignerDbSource implements Source {
               + " (lower-case hex of the compressed public key); absent when none is verified.",
           Labels.of("aggregate_key", HexFormat.of().formatHex(rs.getBytes(1)))));
       r.query("wal_archiver", ARCHIVER, rs -> archiver(m, rs));
-      if (r.succeeded == 0) {
-        throw r.errors.get(0);
-      }
-      return new SourceSnapshot(m.build(), r.errors);
+      return poll.snapshot(m.build());
     } catch (SQLException e) {
       throw SqlErrors.classify(e, where, "connect");
     }
@@ -152,16 +136,14 @@ public final class SignerDbSource implements Source {
     }
   }
 
-  /** Runs each query on its own: a failure becomes a partial error and the others still count. */
+  /** Runs each query as a part of the poll: a failure costs its own families and the others still count. */
   private final class Reader {
     private final Connection connection;
-    private final long deadline;
-    private final List<SourceException> errors = new ArrayList<>();
-    private int succeeded;
+    private final Poll poll;
 
-    Reader(Connection connection, long deadline) {
+    Reader(Connection connection, Poll poll) {
       this.connection = connection;
-      this.deadline = deadline;
+      this.poll = poll;
     }
 
     interface Row {
@@ -194,20 +176,20 @@ public final class SignerDbSource implements Source {
     }
 
     private <T> T run(String what, String sql, Value<T> value) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        errors.add(new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
+      Deadline deadline = poll.deadline();
+      if (deadline.passed()) {
+        poll.failed(what, new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
         return null;
       }
       try (PreparedStatement st = connection.prepareStatement(sql)) {
-        st.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()));
+        st.setQueryTimeout(deadline.seconds());
         try (ResultSet rs = st.executeQuery()) {
           T result = value.read(rs);
-          succeeded++;
+          poll.answered(what);
           return result;
         }
       } catch (SQLException e) {
-        errors.add(SqlErrors.classify(e, where, "query " + what));
+        poll.failed(what, SqlErrors.classify(e, where, "query " + what));
         return null;
       }
     }

@@ -3,8 +3,8 @@ package io.sbtc.exporter.source.signer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.config.SignerConfig;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Json;
@@ -28,33 +28,19 @@ public final class SignerInfoSource implements Source {
   /** /info is a few hundred bytes; anything near this is not the signer. */
   private static final long MAX_INFO_BYTES = 1L << 20;
 
-  private final Vertx vertx;
   private final UpstreamHttp http;
   private final URI url;
-  private final SignerConfig config;
 
   public SignerInfoSource(Vertx vertx, SignerConfig config) {
-    this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), Math.min(MAX_INFO_BYTES, config.maxBodySize()));
     this.url = config.infoUrl().orElseThrow();
-    this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
+  public Future<SourceSnapshot> poll(Poll poll) {
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    return http.get(url, accept, timeout(), Math.min(MAX_INFO_BYTES, config.maxBodySize()))
+    return http.get(url, accept, poll.deadline())
         .map(response -> SourceSnapshot.of(read(Json.parse(response.text(where), where), where).build()));
   }
 
