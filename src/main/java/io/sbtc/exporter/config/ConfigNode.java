@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,8 +43,6 @@ public final class ConfigNode {
   /** A whole value that is one environment reference without a default: the only way to write a secret inline. */
   static final Pattern SECRET_REF = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
-  private static final System.Logger LOG = System.getLogger(ConfigNode.class.getName());
-
   private final String file;
   private final String path;
   private final JsonNode node;
@@ -58,6 +57,14 @@ public final class ConfigNode {
     this.node = node;
     this.env = env;
     this.warnings = warnings;
+  }
+
+  /**
+   * The top level of a config file's text: a mapping (an empty file is an empty one), or a
+   * {@link ConfigException} naming the file and, for broken YAML, the line.
+   */
+  public static ConfigNode root(String file, String yaml, Function<String, String> env, SecretFileWarnings warnings) {
+    return new ConfigNode(file, "", YamlText.topLevel(file, yaml), env, warnings);
   }
 
   public String file() {
@@ -84,8 +91,16 @@ public final class ConfigNode {
   }
 
   /** What the readers of this node settled on, in the form that reads back the same (see the class comment). */
-  ObjectNode printed() {
-    return printed;
+  public ConfigText text() {
+    return new ConfigText(printed);
+  }
+
+  /**
+   * Reads one section or list entry. Here, for now, the reader simply runs; its problem, if any,
+   * is the load's.
+   */
+  public <T> Optional<T> readEntry(Supplier<T> reader) {
+    return Optional.of(reader.get());
   }
 
   public Optional<ConfigNode> object(String key) {
@@ -139,6 +154,16 @@ public final class ConfigNode {
       out.add(value);
     }
     return out;
+  }
+
+  /** {@link #stringList(String)}, with the list used (and printed) when the key is absent. */
+  public List<String> stringList(String key, List<String> fallback) {
+    if (raw(key) != null) {
+      return stringList(key);
+    }
+    ArrayNode printedItems = printed.putArray(key);
+    fallback.forEach(v -> printedItems.add(escape(v)));
+    return fallback;
   }
 
   public Optional<String> optString(String key) {

@@ -2,7 +2,6 @@ package io.sbtc.exporter.source.audit;
 
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.AuditConfig;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;

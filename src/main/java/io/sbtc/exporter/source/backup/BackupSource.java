@@ -1,7 +1,6 @@
 package io.sbtc.exporter.source.backup;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.BackupConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;

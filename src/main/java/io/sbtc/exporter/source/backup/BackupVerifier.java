@@ -1,25 +1,21 @@
 package io.sbtc.exporter.source.backup;
 
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.BackupVerifyConfig;
 import io.sbtc.exporter.config.PgUrl;
-import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.ConfinedDirectory;
 import io.sbtc.exporter.source.postgres.PgConnector;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SqlErrors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

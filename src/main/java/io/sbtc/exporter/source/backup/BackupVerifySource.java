@@ -1,9 +1,6 @@
 package io.sbtc.exporter.source.backup;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.BackupVerifyConfig;
-import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
@@ -12,6 +9,7 @@ import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.source.backup;
 
-import io.sbtc.exporter.config.BackupVerifyConfig;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.postgres.PgConnector;

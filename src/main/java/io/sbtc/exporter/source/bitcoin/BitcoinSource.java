@@ -1,13 +1,14 @@
 package io.sbtc.exporter.source.bitcoin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sbtc.exporter.config.BitcoinConfig;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.TipTracker;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.sbtc.exporter.source.bitcoin.BitcoinRpc.Call;
@@ -54,6 +55,10 @@ public final class BitcoinSource implements Source {
     this.http = new UpstreamHttp(vertx, config.tlsCaFile(), BitcoinRpc.MAX_REPLY_BYTES);
     this.rpc = new BitcoinRpc(http, config.rpcUrl(), new RpcCredentials(vertx, config), NAME);
     this.tip = new TipTracker(clock);
+  }
+
+  public static List<SourceSpec> specs(BitcoinConfig config, SourceContext context) {
+    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new BitcoinSource(context.vertx(), config, context.clock())));
   }
 
   @Override

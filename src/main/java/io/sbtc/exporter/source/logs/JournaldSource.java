@@ -1,18 +1,17 @@
 package io.sbtc.exporter.source.logs;
 
-import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 
 /** {@code logs:<component>} for a systemd unit that logs to the journal: its oldest and newest entry. */
 public final class JournaldSource implements Source.Blocking {
-  private final LogConfig config;
+  private final LogConfig.Journald config;
   private final Journalctl journalctl;
 
-  public JournaldSource(LogConfig config) {
+  public JournaldSource(LogConfig.Journald config) {
     this.config = config;
-    this.journalctl = new Journalctl(config.journalctl().orElse(LogConfig.DEFAULT_JOURNALCTL), config.unit().orElseThrow());
+    this.journalctl = new Journalctl(config.journalctl(), config.unit());
   }
 
   /** Runs a process and waits for it: blocking, on a worker. */

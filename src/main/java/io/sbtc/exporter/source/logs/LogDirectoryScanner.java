@@ -1,10 +1,10 @@
 package io.sbtc.exporter.source.logs;
 
-import io.sbtc.exporter.config.LogConfig.Format;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.ConfinedDirectory;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.source.logs;
 
-import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -8,17 +7,16 @@ import io.sbtc.exporter.source.ConfinedDirectory;
 
 /** {@code logs:<component>} for log files in a directory: retention measured from the files themselves. */
 public final class LogFilesSource implements Source.Blocking {
-  private final LogConfig config;
+  private final LogConfig.Files config;
   private final LogDirectoryScanner scanner;
 
-  public LogFilesSource(LogConfig config) {
+  public LogFilesSource(LogConfig.Files config) {
     this(config, ConfinedDirectory::open);
   }
 
-  LogFilesSource(LogConfig config, LogDirectoryScanner.Opener opener) {
+  LogFilesSource(LogConfig.Files config, LogDirectoryScanner.Opener opener) {
     this.config = config;
-    this.scanner = new LogDirectoryScanner(config.path().orElseThrow(), config.pattern().orElseThrow(),
-        config.format().orElse(LogConfig.Format.AUTO), opener);
+    this.scanner = new LogDirectoryScanner(config.path(), config.pattern(), config.format(), opener);
   }
 
   /** Listing, stat and reading are blocking file I/O: on a worker. */

@@ -6,14 +6,15 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.config.VersionsConfig;
+import io.sbtc.exporter.common.Version;
 import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
-import io.sbtc.exporter.common.Version;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Json;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.vertx.core.Future;
@@ -47,6 +48,13 @@ public final class ReleaseFeedSource implements Source {
   public ReleaseFeedSource(Vertx vertx, VersionsConfig.ReleaseFeed config) {
     this.config = config;
     this.http = new UpstreamHttp(vertx, config.tlsCaFile(), MAX_BODY_BYTES);
+  }
+
+  /** Only when {@code versions.release_feed} is set: the minimums alone need no source. */
+  public static List<SourceSpec> specs(VersionsConfig versions, SourceContext context) {
+    return versions.releaseFeed().stream()
+        .map(feed -> new SourceSpec(NAME, feed.schedule(), feed, () -> new ReleaseFeedSource(context.vertx(), feed)))
+        .toList();
   }
 
   /** One part per component; a component that fails keeps its last answer (rate limits come and go). */

@@ -3,7 +3,6 @@ package io.sbtc.exporter.source.signer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;

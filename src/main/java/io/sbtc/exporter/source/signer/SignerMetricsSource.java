@@ -2,7 +2,6 @@ package io.sbtc.exporter.source.signer;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;

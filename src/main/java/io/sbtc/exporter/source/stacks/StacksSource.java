@@ -3,12 +3,13 @@ package io.sbtc.exporter.source.stacks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.config.StacksConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Json;
 import io.sbtc.exporter.source.Metrics;
 import io.sbtc.exporter.source.TipTracker;
@@ -50,6 +51,10 @@ public final class StacksSource implements Source {
     this.config = config;
     this.http = new UpstreamHttp(vertx, config.tlsCaFile(), MAX_BODY_BYTES);
     this.tip = new TipTracker(clock);
+  }
+
+  public static List<SourceSpec> specs(StacksConfig config, SourceContext context) {
+    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new StacksSource(context.vertx(), config, context.clock())));
   }
 
   @Override

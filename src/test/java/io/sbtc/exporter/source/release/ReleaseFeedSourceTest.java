@@ -89,8 +89,8 @@ class ReleaseFeedSourceTest {
   @Test
   void etagIsSentBackAndA304KeepsTheLastAnswer() throws Exception {
     stubAll();
-    io.sbtc.exporter.config.VersionsConfig.ReleaseFeed feed = io.sbtc.exporter.config.ConfigLoader.parse("t.yml", config(),
-        java.util.Map.<String, String>of()::get).versions().orElseThrow().releaseFeed().orElseThrow();
+    io.sbtc.exporter.source.release.VersionsConfig.ReleaseFeed feed = io.sbtc.exporter.setup.ConfigLoader.parse("t.yml", config(),
+        java.util.Map.<String, String>of()::get).section(VersionsConfig.class).orElseThrow().releaseFeed().orElseThrow();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       ReleaseFeedSource source = new ReleaseFeedSource(vertx, feed);

@@ -1,7 +1,9 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.postgres;
 
-import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.config.ConfigNode;
+import io.sbtc.exporter.config.PgUrl;
+import io.sbtc.exporter.core.Schedule;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,13 +14,12 @@ import java.util.Optional;
  *     absent when the server trusts the exporter's user (peer or trust authentication)
  */
 public record SignerDbConfig(PgUrl url, Optional<Secret> password, Schedule schedule) {
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofSeconds(60), Duration.ofSeconds(10));
 
-  static SignerDbConfig read(ConfigNode node) {
+  public static SignerDbConfig read(ConfigNode node) {
     PgUrl url = PgUrl.parse(node, "url");
     Optional<Secret> password = node.secret("password");
-    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     node.rejectUnknownKeys();
     return new SignerDbConfig(url, password, schedule);
   }

@@ -1,8 +1,11 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.backup;
 
-import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Durations;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.config.ConfigNode;
+import io.sbtc.exporter.config.PgUrl;
+import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -25,8 +28,7 @@ public record BackupVerifyConfig(
     String psql,
     Duration settleTime) {
 
-  public static final Duration DEFAULT_INTERVAL = Duration.ofHours(24);
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofHours(24), Duration.ofMinutes(30));
   public static final Duration DEFAULT_SETTLE_TIME = Duration.ofSeconds(5);
 
   static BackupVerifyConfig read(ConfigNode node, Optional<SignerDbConfig> signerDb) {
@@ -36,7 +38,7 @@ public record BackupVerifyConfig(
           + "); restore verification needs a scratch server of its own");
     }
     Optional<Secret> password = node.secret("password");
-    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     String pgRestore = program(node, "pg_restore");
     String psql = program(node, "psql");
     Duration settle = node.duration("settle_time", DEFAULT_SETTLE_TIME);

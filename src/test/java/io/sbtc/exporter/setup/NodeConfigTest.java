@@ -1,11 +1,17 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.stacks.StacksConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,24 +76,24 @@ class NodeConfigTest {
   @Test
   void defaults() {
     ExporterConfig c = parse("bitcoin: {cookie_file: /var/lib/bitcoind/.cookie}\nstacks: {}");
-    BitcoinConfig b = c.bitcoin().orElseThrow();
+    BitcoinConfig b = c.section(BitcoinConfig.class).orElseThrow();
     assertEquals(URI.create("http://127.0.0.1:8332"), b.rpcUrl());
     assertEquals(Optional.of(Path.of("/var/lib/bitcoind/.cookie")), b.cookieFile());
     assertEquals(new Schedule(Duration.ofSeconds(15), Duration.ofSeconds(5)), b.schedule());
-    assertEquals(URI.create("http://127.0.0.1:20443"), c.stacks().orElseThrow().rpcUrl());
-    assertEquals(new Schedule(Duration.ofSeconds(15), Duration.ofSeconds(5)), c.stacks().orElseThrow().schedule());
+    assertEquals(URI.create("http://127.0.0.1:20443"), c.section(StacksConfig.class).orElseThrow().rpcUrl());
+    assertEquals(new Schedule(Duration.ofSeconds(15), Duration.ofSeconds(5)), c.section(StacksConfig.class).orElseThrow().schedule());
   }
 
   @Test
   void shortIntervalShortensTheDefaultTimeout() {
     assertEquals(new Schedule(Duration.ofSeconds(2), Duration.ofSeconds(2)),
-        parse("stacks: {interval: 2s}").stacks().orElseThrow().schedule());
+        parse("stacks: {interval: 2s}").section(StacksConfig.class).orElseThrow().schedule());
   }
 
   @Test
   void passwordFromTheEnvironmentIsKeptButNeverPrinted() {
     ExporterConfig c = parse("bitcoin: {rpc_user: exporter, rpc_password: \"${BTC_RPC_PASSWORD}\"}");
-    assertEquals("hunter2-from-env", c.bitcoin().orElseThrow().rpcPassword().orElseThrow().reveal());
+    assertEquals("hunter2-from-env", c.section(BitcoinConfig.class).orElseThrow().rpcPassword().orElseThrow().reveal());
     String printed = ConfigPrinter.toYaml(c);
     assertTrue(printed.contains("rpc_password: \"${BTC_RPC_PASSWORD}\""), "the reference, which reads back:\n" + printed);
     assertFalse(printed.contains("hunter2"), printed);

@@ -1,6 +1,8 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.backup;
 
+import io.sbtc.exporter.config.ConfigNode;
 import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,20 +32,22 @@ public record BackupConfig(
 
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(26);
   public static final long DEFAULT_MIN_SIZE = 1;
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofSeconds(60), Duration.ofSeconds(10));
   /** Label values and scratch database names are built from it: keep it short and plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}");
 
-  static List<BackupConfig> readAll(ConfigNode root, String key, Optional<SignerDbConfig> signerDb) {
+  /** The whole {@code backups:} list; names must be unique because they name the sources. */
+  public static List<BackupConfig> readAll(List<ConfigNode> entries, Optional<SignerDbConfig> signerDb) {
     List<BackupConfig> backups = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (ConfigNode node : root.objectList(key)) {
-      BackupConfig b = read(node, signerDb);
-      if (!names.add(b.name())) {
-        throw node.error("name", "duplicate backup name \"" + b.name() + "\"");
-      }
-      backups.add(b);
+    for (ConfigNode node : entries) {
+      node.readEntry(() -> {
+        BackupConfig b = read(node, signerDb);
+        if (!names.add(b.name())) {
+          throw node.error("name", "duplicate backup name \"" + b.name() + "\"");
+        }
+        return b;
+      }).ifPresent(backups::add);
     }
     return List.copyOf(backups);
   }
@@ -65,7 +69,7 @@ public record BackupConfig(
     }
     Duration maxAge = node.duration("max_age", DEFAULT_MAX_AGE);
     long minSize = node.bytes("min_size", DEFAULT_MIN_SIZE);
-    Schedule schedule = node.schedule(Schedule.of(DEFAULT_INTERVAL, DEFAULT_TIMEOUT));
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     Optional<BackupVerifyConfig> verify = node.object("verify").map(v -> BackupVerifyConfig.read(v, signerDb));
     node.rejectUnknownKeys();
     return new BackupConfig(name, path, pattern, maxAge, minSize, schedule, verify);

@@ -1,4 +1,4 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.common.ByteSizes;
 import io.sbtc.exporter.common.Durations;
+import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -45,13 +52,13 @@ class ConfigLoaderTest {
   void emptyFileMeansDefaultsAndNoSources() {
     ExporterConfig c = ConfigLoader.parse("empty.yml", "", Map.<String, String>of()::get);
     assertEquals(new ListenAddress("127.0.0.1", 10184), c.listenAddress());
-    assertTrue(c.signer().isEmpty());
+    assertTrue(c.section(SignerConfig.class).isEmpty());
   }
 
   @Test
   void exampleConfigLoadsWithDocumentedDefaults() {
     ExporterConfig c = ConfigLoader.load(Path.of("examples/config.yml"), Map.<String, String>of()::get);
-    SignerConfig s = c.signer().orElseThrow();
+    SignerConfig s = c.section(SignerConfig.class).orElseThrow();
     assertEquals(URI.create("http://127.0.0.1:9184/metrics"), s.metricsUrl().orElseThrow());
     assertEquals(Duration.ofSeconds(15), s.schedule().interval());
     assertEquals(Duration.ofSeconds(5), s.schedule().timeout());
@@ -68,8 +75,8 @@ class ConfigLoaderTest {
         """;
     ExporterConfig c = ConfigLoader.parse("env.yml", yaml, Map.of("SIGNER_HOST", "signer")::get);
     assertEquals(new ListenAddress("0.0.0.0", 10184), c.listenAddress());
-    assertEquals(URI.create("http://signer:8801/info"), c.signer().orElseThrow().infoUrl().orElseThrow());
-    assertEquals(Duration.ofSeconds(90), c.signer().orElseThrow().schedule().interval());
+    assertEquals(URI.create("http://signer:8801/info"), c.section(SignerConfig.class).orElseThrow().infoUrl().orElseThrow());
+    assertEquals(Duration.ofSeconds(90), c.section(SignerConfig.class).orElseThrow().schedule().interval());
   }
 
   @Test
@@ -124,7 +131,7 @@ class ConfigLoaderTest {
     try {
       ExporterConfig c = ConfigLoader.parse("c.yml",
           "bitcoin:\n  rpc_user: exporter\n  rpc_password_file: \"" + password + "\"\n", Map.<String, String>of()::get);
-      assertEquals("s3cret-from-file", c.bitcoin().orElseThrow().rpcPassword().orElseThrow().reveal());
+      assertEquals("s3cret-from-file", c.section(BitcoinConfig.class).orElseThrow().rpcPassword().orElseThrow().reveal());
     } finally {
       root.removeHandler(capture);
     }

@@ -1,15 +1,18 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.sbtc.exporter.config.LogConfig.Format;
-import io.sbtc.exporter.config.LogConfig.Kind;
+import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
+import io.sbtc.exporter.source.logs.LogConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,10 +32,9 @@ class LogConfigTest {
           - component: signer
             path: /var/log/sbtc-signer
             pattern: "signer.log*"
-        """).logs().get(0);
-    assertEquals(new LogConfig("signer", Kind.FILES, Optional.of(Path.of("/var/log/sbtc-signer")), Optional.of("signer.log*"),
-        Optional.of(Format.AUTO), Optional.empty(), Optional.empty(), Duration.ofDays(7), Duration.ofHours(1),
-        new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), c);
+        """).sections(LogConfig.class).get(0);
+    assertEquals(new LogConfig.Files("signer", Path.of("/var/log/sbtc-signer"), "signer.log*", Format.AUTO,
+        Duration.ofDays(7), Duration.ofHours(1), new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), c);
     assertEquals("logs:signer", c.sourceName());
   }
 
@@ -52,29 +54,29 @@ class LogConfigTest {
             source: journald
             unit: stacks-node.service
             journalctl: /usr/bin/journalctl
-        """).logs();
+        """).sections(LogConfig.class);
     assertEquals(2, logs.size());
-    assertEquals(Optional.of(Format.BITCOIND), logs.get(0).format());
+    LogConfig.Files files = (LogConfig.Files) logs.get(0);
+    assertEquals(Format.BITCOIND, files.format());
     assertEquals(Duration.ofDays(90), logs.get(0).minRetention());
     assertEquals(Duration.ofMinutes(15), logs.get(0).maxSilence());
     assertEquals(new Schedule(Duration.ofMinutes(5), Duration.ofSeconds(30)), logs.get(0).schedule());
-    assertEquals(new LogConfig("stacks-node", Kind.JOURNALD, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of("stacks-node.service"), Optional.of("/usr/bin/journalctl"), Duration.ofDays(7), Duration.ofHours(1),
-        new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), logs.get(1));
+    assertEquals(new LogConfig.Journald("stacks-node", "stacks-node.service", "/usr/bin/journalctl", Duration.ofDays(7),
+        Duration.ofHours(1), new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10))), logs.get(1));
   }
 
   @Test
   void everyFormatName() {
     for (String name : List.of("auto", "json", "bitcoind", "stacks", "docker-json", "rfc3339", "mtime")) {
-      LogConfig c = parse("logs:\n  - {component: c, path: /tmp, pattern: \"*\", format: " + name + "}\n").logs().get(0);
-      assertEquals(name, c.format().orElseThrow().key());
+      LogConfig c = parse("logs:\n  - {component: c, path: /tmp, pattern: \"*\", format: " + name + "}\n").sections(LogConfig.class).get(0);
+      assertEquals(name, ((LogConfig.Files) c).format().key());
     }
   }
 
   @Test
   void journaldDefaultsToJournalctlOnThePath() {
-    LogConfig c = parse("logs:\n  - {component: signer, source: journald, unit: sbtc-signer.service}\n").logs().get(0);
-    assertEquals(Optional.of("journalctl"), c.journalctl());
+    LogConfig c = parse("logs:\n  - {component: signer, source: journald, unit: sbtc-signer.service}\n").sections(LogConfig.class).get(0);
+    assertEquals("journalctl", ((LogConfig.Journald) c).journalctl());
   }
 
   @Test

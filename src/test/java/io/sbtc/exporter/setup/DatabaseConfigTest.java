@@ -1,10 +1,18 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.config.PgUrl;
 import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
+import io.sbtc.exporter.source.backup.BackupVerifyConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,8 +33,8 @@ class DatabaseConfigTest {
 
   @Test
   void libpqAndJdbcUrlsNameTheSameDatabase() {
-    PgUrl libpq = parse("signer_db: {url: \"postgresql://sbtc_exporter@db.internal/signer\"}").signerDb().orElseThrow().url();
-    PgUrl jdbc = parse("signer_db: {url: \"jdbc:postgresql://db.internal:5432/signer?user=sbtc_exporter\"}").signerDb().orElseThrow().url();
+    PgUrl libpq = parse("signer_db: {url: \"postgresql://sbtc_exporter@db.internal/signer\"}").section(SignerDbConfig.class).orElseThrow().url();
+    PgUrl jdbc = parse("signer_db: {url: \"jdbc:postgresql://db.internal:5432/signer?user=sbtc_exporter\"}").section(SignerDbConfig.class).orElseThrow().url();
     assertEquals(new PgUrl("db.internal", 5432, "signer", "sbtc_exporter", Map.of()), libpq);
     assertEquals(libpq, jdbc);
     assertEquals("jdbc:postgresql://db.internal:5432/signer", libpq.jdbcUrl());
@@ -36,7 +44,7 @@ class DatabaseConfigTest {
   @Test
   void ipv6HostAndTlsParameters() {
     PgUrl url = parse("signer_db: {url: \"postgres://exp@[::1]:6543/signer?sslmode=verify-full&sslrootcert=/etc/ssl/db.crt\"}")
-        .signerDb().orElseThrow().url();
+        .section(SignerDbConfig.class).orElseThrow().url();
     assertEquals(new PgUrl("::1", 6543, "signer", "exp", Map.of("sslmode", "verify-full", "sslrootcert", "/etc/ssl/db.crt")), url);
     assertEquals("jdbc:postgresql://[::1]:6543/signer", url.jdbcUrl());
   }
@@ -53,10 +61,10 @@ class DatabaseConfigTest {
             verify:
               scratch_url: "postgresql://sbtc_verifier@127.0.0.1:5433/postgres"
         """);
-    SignerDbConfig db = c.signerDb().orElseThrow();
+    SignerDbConfig db = c.section(SignerDbConfig.class).orElseThrow();
     assertEquals(new Schedule(Duration.ofSeconds(60), Duration.ofSeconds(10)), db.schedule());
     assertEquals("from-env", db.password().orElseThrow().reveal());
-    BackupConfig b = c.backups().get(0);
+    BackupConfig b = c.sections(BackupConfig.class).get(0);
     assertEquals(Path.of("/var/backups/signer"), b.path());
     assertEquals("*", b.pattern());
     assertEquals(Duration.ofHours(26), b.maxAge());
@@ -79,7 +87,7 @@ class DatabaseConfigTest {
             path: /var/backups/signer
             verify: {scratch_url: "postgresql://sbtc_verifier@127.0.0.1:5432/postgres"}
         """);
-    assertTrue(c.backups().get(0).verify().isPresent());
+    assertTrue(c.sections(BackupConfig.class).get(0).verify().isPresent());
   }
 
   @Test

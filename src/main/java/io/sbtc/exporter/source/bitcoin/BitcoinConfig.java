@@ -1,7 +1,8 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.bitcoin;
 
-import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.config.ConfigNode;
+import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,9 @@ public record BitcoinConfig(
     Optional<Path> tlsCaFile) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:8332";
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5));
 
-  static BitcoinConfig read(ConfigNode node) {
+  public static BitcoinConfig read(ConfigNode node) {
     URI url = node.httpUrl("rpc_url", DEFAULT_RPC_URL);
     if (url.getRawUserInfo() != null) {
       throw node.error("rpc_url", "must not contain credentials; use rpc_user with rpc_password_file, or cookie_file");
@@ -30,7 +32,7 @@ public record BitcoinConfig(
     Optional<String> user = node.optString("rpc_user").filter(s -> !s.isEmpty());
     Optional<Secret> password = node.secret("rpc_password");
     Optional<Path> cookie = node.path("cookie_file");
-    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5)));
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     if (cookie.isPresent() && (user.isPresent() || password.isPresent())) {

@@ -1,10 +1,15 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +163,7 @@ class ConfigRoundTripTest {
   @Test
   void commandLineOverridesArePrintedToo() {
     ExporterConfig config = parse("signer:\n  info_url: \"http://127.0.0.1:8801/info\"\n")
-        .withListenAddress(ListenAddress.parse("0.0.0.0:9999").orElseThrow());
+        .with(Overrides.listenAddress(ListenAddress.parse("0.0.0.0:9999").orElseThrow()));
     String printed = ConfigPrinter.toYaml(config);
     assertTrue(printed.contains("listen_address: \"0.0.0.0:9999\""), printed);
     assertEquals(config, parse(printed));

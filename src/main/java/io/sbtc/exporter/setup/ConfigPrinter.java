@@ -1,4 +1,7 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.setup;
+
+import io.sbtc.exporter.config.ConfigText;
+import io.sbtc.exporter.setup.ExporterConfig;
 
 /**
  * Prints the effective config as YAML for {@code --check-config}: what the loader recorded while

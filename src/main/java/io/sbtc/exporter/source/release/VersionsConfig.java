@@ -1,12 +1,16 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.release;
 
-import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.common.Durations;
 import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.common.Version;
+import io.sbtc.exporter.config.ConfigNode;
+import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,24 +20,23 @@ import java.util.Optional;
  */
 public record VersionsConfig(Map<String, String> minimum, Optional<ReleaseFeed> releaseFeed) {
 
-  /** The components whose versions the exporter knows, in the order they are shown. */
-  public static final java.util.List<String> COMPONENTS = java.util.List.of("signer", "stacks_node", "bitcoind", "postgres");
-
-  public static final Map<String, String> DEFAULT_REPOS = Map.of(
-      "signer", "stacks-sbtc/sbtc",
-      "stacks_node", "stacks-network/stacks-core",
-      "bitcoind", "bitcoin/bitcoin");
-
   /** A GitHub-releases-style API: {@code GET <base_url>/repos/<owner>/<repo>/releases}. */
   public record ReleaseFeed(URI baseUrl, Schedule schedule, Map<String, String> repos, Optional<Secret> token,
-      Optional<Path> tlsCaFile) {}
+      Optional<Path> tlsCaFile) {
+    /** A feed rate-limits: six-hourly by default, hourly at most often. */
+    public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofHours(6), Duration.ofSeconds(30));
+    static final Duration MIN_INTERVAL = Duration.ofHours(1);
+  }
 
-  static VersionsConfig read(ConfigNode node) {
+  public static final VersionsConfig NONE = new VersionsConfig(Map.of(), Optional.empty());
+
+  public static VersionsConfig read(ConfigNode node) {
     Map<String, String> minimum = new LinkedHashMap<>();
     node.object("minimum").ifPresent(m -> {
-      for (String component : COMPONENTS) {
+      for (Component c : Component.values()) {
+        String component = c.key();
         m.optString(component).ifPresent(v -> {
-          if (!io.sbtc.exporter.common.Version.parse(v).isPresent()) {
+          if (Version.parse(v).isEmpty()) {
             throw m.error(component, "must be a version like 25.0 or 3.1.0.0.5 (got \"" + v + "\")");
           }
           minimum.put(component, v);
@@ -48,13 +51,16 @@ public record VersionsConfig(Map<String, String> minimum, Optional<ReleaseFeed> 
 
   private static ReleaseFeed readFeed(ConfigNode f) {
     URI base = f.httpUrl("base_url", "https://api.github.com");
-    Schedule schedule = f.schedule(Schedule.of(Duration.ofHours(6), Duration.ofSeconds(30)));
-    if (schedule.interval().compareTo(Duration.ofHours(1)) < 0) {
+    Schedule schedule = f.schedule(ReleaseFeed.DEFAULT_SCHEDULE);
+    if (schedule.interval().compareTo(ReleaseFeed.MIN_INTERVAL) < 0) {
       throw f.error("interval", "must be at least 1h: release feeds rate-limit (got \"" + Durations.format(schedule.interval()) + "\")");
     }
-    Map<String, String> repos = new LinkedHashMap<>(DEFAULT_REPOS);
+    Map<String, String> repos = new LinkedHashMap<>();
+    for (Component c : Component.values()) {
+      c.defaultRepo().ifPresent(repo -> repos.put(c.key(), repo));
+    }
     f.object("repos").ifPresent(r -> {
-      for (String component : DEFAULT_REPOS.keySet()) {
+      for (String component : List.copyOf(repos.keySet())) {
         r.optString(component).ifPresent(repo -> {
           if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
             throw r.error(component, "must be owner/name (got \"" + repo + "\")");
@@ -67,6 +73,7 @@ public record VersionsConfig(Map<String, String> minimum, Optional<ReleaseFeed> 
     Optional<Secret> token = f.secret("token");
     Optional<Path> ca = f.readableFile("tls_ca_file");
     f.rejectUnknownKeys();
-    return new ReleaseFeed(base, schedule, Map.copyOf(repos), token, ca);
+    // In Component order, so the feed is asked (and its errors are listed) in the same order every time.
+    return new ReleaseFeed(base, schedule, Collections.unmodifiableMap(repos), token, ca);
   }
 }

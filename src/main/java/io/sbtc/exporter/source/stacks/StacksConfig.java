@@ -1,5 +1,6 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.stacks;
 
+import io.sbtc.exporter.config.ConfigNode;
 import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,10 +11,11 @@ import java.util.Optional;
 public record StacksConfig(URI rpcUrl, Schedule schedule, Optional<Path> tlsCaFile) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:20443";
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5));
 
-  static StacksConfig read(ConfigNode node) {
+  public static StacksConfig read(ConfigNode node) {
     URI url = node.httpUrl("rpc_url", DEFAULT_RPC_URL);
-    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(15), Duration.ofSeconds(5)));
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     Optional<Path> ca = node.readableFile("tls_ca_file");
     node.rejectUnknownKeys();
     return new StacksConfig(url, schedule, ca);

@@ -1,7 +1,8 @@
-package io.sbtc.exporter.config;
+package io.sbtc.exporter.source.audit;
 
-import io.sbtc.exporter.core.Schedule;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.sbtc.exporter.config.ConfigNode;
+import io.sbtc.exporter.core.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
   public record FileRule(Path path, int maxMode, Optional<String> owner) {}
 
   /** {@code procNetFiles} are /proc/net/tcp and tcp6 by default; tests point them at fixtures. */
-  public record Listeners(Set<Integer> allowedPublicPorts, List<Path> procNetFiles) {}
+  public record Listeners(Set<Integer> allowedPublicPorts, List<Path> procNetFiles) {
+    public static final List<String> DEFAULT_PROC_NET_FILES = List.of("/proc/net/tcp", "/proc/net/tcp6");
+  }
 
   /**
    * Where the SSH server's settings are read: {@code configFile} and the files it includes, or,
@@ -31,8 +34,11 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/ssh/sshd_config");
   }
 
-  static AuditConfig read(ConfigNode node) {
-    Schedule schedule = node.schedule(Schedule.of(Duration.ofSeconds(60), Duration.ofSeconds(10)));
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.of(Duration.ofSeconds(60), Duration.ofSeconds(10));
+
+  /** One schedule for the whole section: every audit is a cheap look at local files. */
+  public static AuditConfig read(ConfigNode node) {
+    Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     List<FileRule> files = new ArrayList<>();
     for (ConfigNode f : node.objectList("files")) {
       Path path = f.path("path").orElseThrow(() -> f.error("path", "is required"));
@@ -53,9 +59,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
           throw l.error("allowed_public_ports", "must be a list of port numbers (got \"" + p + "\")");
         }
       }
-      List<String> procFiles = l.stringList("proc_net_files");
-      List<Path> paths = procFiles.isEmpty() ? List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))
-          : procFiles.stream().map(Path::of).toList();
+      List<Path> paths = l.stringList("proc_net_files", Listeners.DEFAULT_PROC_NET_FILES).stream().map(Path::of).toList();
       l.rejectUnknownKeys();
       return new Listeners(Set.copyOf(ports), paths);
     });
