@@ -34,14 +34,14 @@ public final class VersionCheck implements DerivedMetrics {
   /** Every component's origins, the node's own source first; a component without origins fails here, at class load. */
   private static final Map<Component, List<Origin>> ORIGINS = complete(Map.of(
       Component.BITCOIND, List.of(
-          new Origin(BitcoinSource.NAME, "sbtc_bitcoin", "subversion", Version::fromBitcoinSubversion),
-          new Origin(SignerInfoSource.NAME, "sbtc_signer", "bitcoin_node_subversion", Version::fromBitcoinSubversion)),
+          new Origin(BitcoinSource.NAME, BitcoinSource.INFO_FAMILY, BitcoinSource.INFO_SUBVERSION, Version::fromBitcoinSubversion),
+          new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_BITCOIN_NODE_SUBVERSION, Version::fromBitcoinSubversion)),
       Component.STACKS_NODE, List.of(
-          new Origin(StacksSource.NAME, "sbtc_stacks", "server_version", Version::fromStacksServerVersion),
-          new Origin(SignerInfoSource.NAME, "sbtc_signer", "stacks_node_version", Version::fromStacksServerVersion)),
+          new Origin(StacksSource.NAME, StacksSource.INFO_FAMILY, StacksSource.INFO_SERVER_VERSION, Version::fromStacksServerVersion),
+          new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_STACKS_NODE_VERSION, Version::fromStacksServerVersion)),
       // The signer reports a git revision, not a version number: shown, but never comparable.
-      Component.SIGNER, List.of(new Origin(SignerInfoSource.NAME, "sbtc_signer", "git_revision", s -> Optional.empty())),
-      Component.POSTGRES, List.of(new Origin(SignerDbSource.NAME, "sbtc_postgres", "server_version", Version::fromPostgres))));
+      Component.SIGNER, List.of(new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_GIT_REVISION, s -> Optional.empty())),
+      Component.POSTGRES, List.of(new Origin(SignerDbSource.NAME, SignerDbSource.POSTGRES_INFO, SignerDbSource.POSTGRES_SERVER_VERSION, Version::fromPostgres))));
 
   private final VersionsConfig config;
 

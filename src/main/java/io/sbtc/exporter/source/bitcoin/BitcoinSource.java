@@ -32,6 +32,9 @@ public final class BitcoinSource implements Source {
   public static final String NAME = "bitcoin";
   /** Read by the cross-chain lag metrics. */
   public static final String BLOCKS = "sbtc_bitcoin_blocks";
+  /** The info family with the node's version string in label {@link #INFO_SUBVERSION}, read by the version check. */
+  public static final String INFO_FAMILY = "sbtc_bitcoin";
+  public static final String INFO_SUBVERSION = "subversion";
 
   static final String GET_BLOCKCHAIN_INFO = "getblockchaininfo";
   static final String GET_NETWORK_INFO = "getnetworkinfo";

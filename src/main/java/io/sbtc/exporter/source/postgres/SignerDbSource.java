@@ -35,6 +35,9 @@ public final class SignerDbSource implements Source {
   public static final String NAME = "signer_db";
   /** Read by the verified-key check, without the {@code _info} suffix as {@link Metrics#info} takes it. */
   public static final String VERIFIED_KEY = "sbtc_signer_dkg_verified_aggregate_key";
+  /** The info family with the server's version in label {@link #POSTGRES_SERVER_VERSION}, read by the version check. */
+  public static final String POSTGRES_INFO = "sbtc_postgres";
+  public static final String POSTGRES_SERVER_VERSION = "server_version";
 
   private final Vertx vertx;
   private final SignerDbConfig config;
@@ -61,9 +64,9 @@ public final class SignerDbSource implements Source {
     try (Connection c = pool.getConnection()) {
       Reader r = new Reader(c, poll);
       Metrics m = new Metrics();
-      r.query("server_version", SERVER_VERSION, rs -> m.info("sbtc_postgres",
+      r.query("server_version", SERVER_VERSION, rs -> m.info(POSTGRES_INFO,
           "Always 1; the version of the PostgreSQL server that holds the signer's database.",
-          Labels.of("server_version", rs.getString(1))));
+          Labels.of(POSTGRES_SERVER_VERSION, rs.getString(1))));
       r.query("migrations", MIGRATIONS, rs -> m.gauge("sbtc_signer_db_migrations",
           "Migrations the signer has applied to its database (rows of public.__sbtc_migrations).", rs.getLong(1)));
       Boolean canonical = r.value("has_is_canonical", HAS_IS_CANONICAL, rs -> rs.getBoolean(1));

@@ -35,6 +35,9 @@ public final class StacksSource implements Source {
   /** Read by the cross-chain lag metrics. */
   public static final String TIP_HEIGHT = "sbtc_stacks_tip_height";
   public static final String BURN_BLOCK_HEIGHT = "sbtc_stacks_burn_block_height";
+  /** The info family with the node's version string in label {@link #INFO_SERVER_VERSION}, read by the version check. */
+  public static final String INFO_FAMILY = "sbtc_stacks";
+  public static final String INFO_SERVER_VERSION = "server_version";
 
   static final String INFO = "/v2/info";
   static final String NEIGHBORS = "/v2/neighbors";
@@ -99,9 +102,9 @@ public final class StacksSource implements Source {
           "1 if the node reports is_fully_synced (it has caught up with the Bitcoin chain), 0 otherwise; absent before Stacks 3.0.", s));
       changed.ifPresent(t -> m.gauge("sbtc_stacks_tip_changed_timestamp_seconds",
           "Unix time when this exporter last saw the node's Stacks tip change (or first saw it, after the exporter started).", t));
-      m.info("sbtc_stacks", "Always 1; the node's network id and version string in labels (empty when unknown).", Labels.of(
+      m.info(INFO_FAMILY, "Always 1; the node's network id and version string in labels (empty when unknown).", Labels.of(
           "network_id", networkId.isPresent() ? Long.toString(networkId.getAsLong()) : "",
-          "server_version", serverVersion.orElse("")));
+          INFO_SERVER_VERSION, serverVersion.orElse("")));
     };
   }
 
