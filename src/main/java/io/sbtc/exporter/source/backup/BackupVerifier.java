@@ -33,6 +33,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class BackupVerifier {
   private static final System.Logger LOG = System.getLogger(BackupVerifier.class.getName());
+  /** The longest the checks of a restored copy may take, within what is left of the verify timeout. */
+  private static final Duration CHECK_COPY_LIMIT = Duration.ofMinutes(5);
 
   private final BackupConfig backup;
   private final BackupVerifyConfig verify;
@@ -234,7 +236,7 @@ public final class BackupVerifier {
 
   private Optional<byte[]> checkCopy(String database, Deadline deadline) throws VerifyFailure {
     try (Connection c = scratch.connect(database, deadline)) {
-      return RestoredCopy.check(c, deadline.forStep(Duration.ofMinutes(5)));
+      return RestoredCopy.check(c, deadline.forStep(CHECK_COPY_LIMIT));
     } catch (SQLException e) {
       if (deadline.passed()) {
         throw new VerifyFailure(FailureReason.TIMEOUT, "checking the restored copy did not finish within the verify timeout");
