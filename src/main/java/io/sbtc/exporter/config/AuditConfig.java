@@ -59,7 +59,7 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
       return new Listeners(Set.copyOf(ports), paths);
     });
     Optional<Ssh> ssh = node.object("ssh").map(s -> {
-      Path config = s.path("config_file").orElse(Ssh.DEFAULT_CONFIG_FILE);
+      Path config = s.path("config_file", Ssh.DEFAULT_CONFIG_FILE);
       Optional<Path> sshdT = s.path("sshd_t_output");
       s.rejectUnknownKeys();
       return new Ssh(config, sshdT);

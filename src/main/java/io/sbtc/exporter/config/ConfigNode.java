@@ -261,6 +261,14 @@ public final class ConfigNode {
     return p;
   }
 
+  /** {@link #path(String)}, with the path used when the key is absent (printed too). */
+  public Path path(String key, Path fallback) {
+    return path(key).orElseGet(() -> {
+      printed.put(key, escape(fallback.toString()));
+      return fallback;
+    });
+  }
+
   /**
    * A secret from {@code key} (which must be a {@code ${VAR}} reference, never a literal) or from
    * the file named by {@code key_file}. The file is read once here; trailing newlines are dropped.
