@@ -47,7 +47,6 @@ public final class Soak {
   static final Duration RELOAD_EVERY = Duration.ofSeconds(10);
   static final Duration RESOURCES_EVERY = Duration.ofSeconds(15);
   static final List<String> SOURCES = List.of("signer_metrics", "signer_info", "bitcoin", "stacks");
-  private static final Pattern JVM_FLAGS = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"(.*)\"$");
 
   /**
    * @param up {@code sbtc_exporter_source_up} by source
@@ -367,13 +366,9 @@ public final class Soak {
     return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** The JVM flags the image and the systemd unit run with; the Dockerfile is where they are kept. */
+  /** The JVM options every deployment runs the exporter with: those of bin/sbtc-signer-exporter. */
   static String jvmFlags() throws IOException {
-    Matcher m = JVM_FLAGS.matcher(Files.readString(Path.of("Dockerfile")));
-    if (!m.find()) {
-      throw new IllegalStateException("no ENV JAVA_TOOL_OPTIONS=\"...\" in Dockerfile");
-    }
-    return m.group(1);
+    return String.join(" ", io.sbtc.exporter.testing.ExporterProcess.shippedJvmOptions());
   }
 
   private double now() {
