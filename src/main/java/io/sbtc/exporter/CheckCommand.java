@@ -27,7 +27,7 @@ final class CheckCommand {
             ? cli.withOverrides(DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
             : cli.config(new SecretFileWarnings());
       } catch (ConfigException e) {
-        err.println("sbtc-signer-exporter: " + e.getMessage());
+        Main.printProblems(err, e);
         return Scorecard.EXIT_INVALID;
       }
       Clock clock = Clock.systemUTC();
@@ -39,7 +39,11 @@ final class CheckCommand {
       return card.exitCode();
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      err.println("sbtc-signer-exporter: " + (cause instanceof ConfigException ? "" : "cannot run the check: ") + cause.getMessage());
+      if (cause instanceof ConfigException c) {
+        Main.printProblems(err, c);
+      } else {
+        err.println("sbtc-signer-exporter: cannot run the check: " + cause.getMessage());
+      }
       return Scorecard.EXIT_INVALID;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -121,7 +121,7 @@ public final class ExporterVerticle extends VerticleBase {
     return started.future()
         .compose(x -> bounded(context.executeBlocking(() -> reloader.orElseThrow().get(), false), "reading the config"))
         .onFailure(e -> LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"",
-            e.getMessage()))
+            e instanceof ConfigException c ? String.join("; ", c.problems()) : e.getMessage()))
         .compose(this::apply);
   }
 

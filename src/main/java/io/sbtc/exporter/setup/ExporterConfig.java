@@ -1,5 +1,6 @@
 package io.sbtc.exporter.setup;
 
+import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.ConfigNode;
 import io.sbtc.exporter.config.ConfigText;
 import io.sbtc.exporter.config.ListenAddress;
@@ -21,13 +22,17 @@ public record ExporterConfig(String file, ListenAddress listenAddress, Optional<
   public static final int DEFAULT_PORT = 10184;
   public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1:" + DEFAULT_PORT;
 
+  /** @throws ConfigException with every problem of the file, one line each */
   static ExporterConfig read(ConfigNode root) {
     String listenText = root.string("listen_address", DEFAULT_LISTEN_ADDRESS);
-    ListenAddress listen = ListenAddress.parse(listenText)
-        .orElseThrow(() -> root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
+    ListenAddress listen = ListenAddress.parse(listenText).orElseGet(() -> {
+      root.report(root.error("listen_address", "must be host:port like 127.0.0.1:" + DEFAULT_PORT + " (got \"" + listenText + "\")"));
+      return ListenAddress.parse(DEFAULT_LISTEN_ADDRESS).orElseThrow();
+    });
     Optional<Path> webConfig = root.path("web_config_file");
     Sections sections = Sources.read(root);
     root.rejectUnknownKeys();
+    root.finish();
     return new ExporterConfig(root.file(), listen, webConfig, sections, root.text());
   }
 

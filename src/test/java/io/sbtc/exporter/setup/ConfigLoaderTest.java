@@ -20,6 +20,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,35 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.parse(file.getFileName().toString(), text, Map.<String, String>of()::get));
     assertTrue(e.getMessage().startsWith(expected), "expected: " + expected + "\n     got: " + e.getMessage());
+    assertEquals(1, e.problems().size(), "one mistake, one line: " + e.problems());
     assertFalse(e.getMessage().contains("hunter2"), "a secret leaked into: " + e.getMessage());
+  }
+
+  /**
+   * Every problem is reported at once, but a mistake's consequences are not problems of their own:
+   * a timeout is not compared with the default of an interval that could not be read, nor a
+   * settle_time that could not be read with its timeout.
+   */
+  @Test
+  void aMistakeIsReportedOnceWithoutItsConsequences() {
+    String yaml = """
+        signer:
+          info_url: "http://127.0.0.1:8801/info"
+          interval: soon
+          timeout: 1m
+        backups:
+          - name: db
+            path: /var/backups
+            verify:
+              scratch_url: "postgresql://verifier@127.0.0.1:5433/postgres"
+              timeout: 2s
+              settle_time: 5x
+        """;
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("c.yml", yaml, Map.<String, String>of()::get));
+    assertEquals(List.of(
+        "c.yml: signer.interval: must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"soon\")",
+        "c.yml: backups[0].verify.settle_time: must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"5x\")"), e.problems());
+    assertEquals(String.join("\n", e.problems()), e.getMessage());
   }
 
   @Test
