@@ -4,6 +4,7 @@ import io.sbtc.exporter.check.Checklist;
 import io.sbtc.exporter.check.Readings;
 import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.config.ConfigException;
+import io.sbtc.exporter.core.ConfigReloads;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** Wires a validated config into running sources and the HTTP endpoints, and applies reloads. */
 public final class ExporterVerticle extends VerticleBase {
@@ -43,6 +45,7 @@ public final class ExporterVerticle extends VerticleBase {
   private volatile ExporterConfig config;
   private volatile List<DerivedMetrics> derived = List.of();
   private volatile boolean ready;
+  private volatile ConfigReloads reloaded;
   private SourceSet sources;
   private WebSecurity security;
   private HttpServer server;
@@ -68,7 +71,8 @@ public final class ExporterVerticle extends VerticleBase {
   public Future<?> start() {
     sources = new SourceSet(vertx, clock);
     String version = BuildInfo.version();
-    ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
+    reloaded = ConfigReloads.startedAt(clock.instant());
+    ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, () -> reloaded, clock);
     security = new WebSecurity(vertx, config.webConfigFile());
     HttpApi api = new HttpApi(collector, security, () -> ready, lifecycleApi ? Optional.of(this::reload) : Optional.empty(), version, clock,
         () -> scorecard(collector));
@@ -93,7 +97,7 @@ public final class ExporterVerticle extends VerticleBase {
             : e))
         .onSuccess(s -> {
           server = s;
-          security.watch(s);
+          security.watch(s, ok -> record(r -> r.webConfigReloaded(ok, clock.instant())));
           derived = Sources.derived(config);
           sources.apply(Sources.fromConfig(config, new SourceContext(vertx, clock)));
           sources.firstRound().onComplete(x -> ready = true);
@@ -122,7 +126,13 @@ public final class ExporterVerticle extends VerticleBase {
         .compose(x -> bounded(context.executeBlocking(() -> reloader.orElseThrow().get(), false), "reading the config"))
         .onFailure(e -> LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"",
             e instanceof ConfigException c ? String.join("; ", c.problems()) : e.getMessage()))
-        .compose(this::apply);
+        .compose(this::apply)
+        .onComplete(ar -> record(r -> r.reloaded(ar.succeeded(), clock.instant())));
+  }
+
+  /** A reload's outcome, for sbtc_exporter_config_last_reload_*; the web config watch records too. */
+  private synchronized void record(UnaryOperator<ConfigReloads> outcome) {
+    reloaded = outcome.apply(reloaded);
   }
 
   private Future<Void> apply(ExporterConfig next) {

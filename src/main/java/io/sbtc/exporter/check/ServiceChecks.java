@@ -1,5 +1,6 @@
 package io.sbtc.exporter.check;
 
+import io.sbtc.exporter.core.ConfigReloads;
 import io.sbtc.exporter.core.SourceView;
 import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
@@ -41,10 +42,17 @@ final class ServiceChecks {
 
   /** As SbtcSourceDown and SbtcSourceNeverUp: a source that does not answer leaves its alerts blind. */
   static Verdict sources(Readings r) {
-    if (r.views().isEmpty()) {
+    Parts parts = new Parts();
+    // As SbtcExporterConfigReloadFailed: the sources are then those of an older config than the file's.
+    if (r.value(ConfigReloads.SUCCESSFUL).orElse(1) == 0) {
+      OptionalDouble at = r.value(ConfigReloads.SUCCESS_TIMESTAMP);
+      parts.add(State.WARN, "the last config reload failed; the config read "
+          + (at.isPresent() ? Facts.duration(r.now().getEpochSecond() - at.getAsDouble()) + " ago " : "before ")
+          + "stays in force (the exporter's log says why)");
+    }
+    if (r.views().isEmpty() && parts.isEmpty()) {
       return Verdict.notConfigured("no source is configured", "add sections to the config file (see examples/config.yml)");
     }
-    Parts parts = new Parts();
     int answered = 0;
     for (SourceView v : r.views()) {
       Optional<String> problem = r.problem(v.name());

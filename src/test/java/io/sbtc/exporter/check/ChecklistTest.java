@@ -227,6 +227,21 @@ class ChecklistTest {
     assertEquals("0 of 2 sources answered; bitcoin: no answer yet; backup:signer-db: no answer yet", item(card, "sources").verdict().fact());
   }
 
+  /** As SbtcExporterConfigReloadFailed: the sources answering are those of the config read before, not the file's. */
+  @Test
+  void aFailedConfigReloadWarnsThatAnOlderConfigIsInForce() {
+    String yaml = "bitcoin:\n  rpc_url: http://127.0.0.1:8332\n  cookie_file: /var/lib/bitcoind/.cookie\n";
+    Result failed = judge("sources", yaml, """
+        sbtc_exporter_config_last_reload_successful 0
+        sbtc_exporter_config_last_reload_success_timestamp_seconds %d
+        """.formatted(T - 3 * 3600), List.of("bitcoin"), Map.of());
+    assertEquals(State.WARN, failed.state());
+    assertEquals("1 of 1 sources answered; the last config reload failed; the config read 3 h ago stays in force (the exporter's log says why)",
+        failed.verdict().fact());
+    Result ok = judge("sources", yaml, "sbtc_exporter_config_last_reload_successful 1\n", List.of("bitcoin"), Map.of());
+    assertEquals(State.PASS, ok.state());
+  }
+
   @Test
   void aPrunedBitcoinNodeFails() {
     String yaml = "bitcoin:\n  rpc_url: http://127.0.0.1:8332\n  cookie_file: /var/lib/bitcoind/.cookie\n";
