@@ -27,7 +27,7 @@ final class CheckCommand {
             ? cli.withOverrides(DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
             : cli.config(new SecretFileWarnings());
       } catch (ConfigException e) {
-        Main.printProblems(err, e);
+        Cli.printProblems(err, e);
         return Scorecard.EXIT_INVALID;
       }
       Clock clock = Clock.systemUTC();
@@ -40,7 +40,7 @@ final class CheckCommand {
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof ConfigException c) {
-        Main.printProblems(err, c);
+        Cli.printProblems(err, c);
       } else {
         err.println("sbtc-signer-exporter: cannot run the check: " + cause.getMessage());
       }

@@ -1,10 +1,12 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.config.SecretFileWarnings;
 import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.setup.ExporterConfig;
 import io.sbtc.exporter.setup.Overrides;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -59,6 +61,11 @@ record Cli(
     ExporterConfig overridden = config.with(Overrides.of(listenAddress, webConfigFile));
     overridden.webConfigFile().ifPresent(WebConfig::load);
     return overridden;
+  }
+
+  /** Every problem of a config on its own line, as {@code sbtc-signer-exporter: file: key: what is wrong}. */
+  static void printProblems(PrintStream err, ConfigException e) {
+    e.problems().forEach(p -> err.println("sbtc-signer-exporter: " + p));
   }
 
   /** @throws IllegalArgumentException with a message for the operator */

@@ -127,23 +127,18 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
       return -1;
     } catch (ConfigException e) {
-      printProblems(err, e);
+      Cli.printProblems(err, e);
       vertx.close();
       return 1;
     } catch (RuntimeException e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof ConfigException c) {
-        printProblems(err, c);
+        Cli.printProblems(err, c);
       } else {
         err.println("sbtc-signer-exporter: cannot start: " + cause.getMessage());
       }
       vertx.close();
       return 1;
     }
-  }
-
-  /** Every problem of a config on its own line, as {@code sbtc-signer-exporter: file: key: what is wrong}. */
-  static void printProblems(PrintStream err, ConfigException e) {
-    e.problems().forEach(p -> err.println("sbtc-signer-exporter: " + p));
   }
 }

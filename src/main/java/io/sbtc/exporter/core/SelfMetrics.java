@@ -61,7 +61,7 @@ final class SelfMetrics {
   static List<MetricSnapshot> of(ConfigReloads reloads) {
     return List.of(
         GaugeSnapshot.builder().name(ConfigReloads.SUCCESSFUL)
-            .help("1 if the last reload of the config succeeded (or none failed since the start), 0 if it failed and the config"
+            .help("1 if the last reload of the config succeeded (or none was tried since the start), 0 if it failed and the config"
                 + " read before stays in force. Reloads: SIGHUP, POST /-/reload, and the web config's files when they change.")
             .dataPoint(gauge(Labels.EMPTY, reloads.lastSuccessful() ? 1 : 0)).build(),
         GaugeSnapshot.builder().name(ConfigReloads.SUCCESS_TIMESTAMP)

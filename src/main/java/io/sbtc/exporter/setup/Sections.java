@@ -10,15 +10,14 @@ import java.util.Optional;
  * What the sections of a config file were read into, by the record type of each section (the
  * types in {@link Sources}' table). An absent section reads as empty.
  */
-public final class Sections {
-  private final Map<Class<?>, List<?>> byType;
+public record Sections(Map<Class<?>, List<?>> byType) {
 
-  private Sections(Map<Class<?>, List<?>> byType) {
-    this.byType = Collections.unmodifiableMap(byType);
+  public Sections {
+    byType = Collections.unmodifiableMap(new LinkedHashMap<>(byType));
   }
 
   static Sections of(Map<Class<?>, List<?>> byType) {
-    return new Sections(new LinkedHashMap<>(byType));
+    return new Sections(byType);
   }
 
   /** The section of a key that holds one mapping: {@code config.section(BitcoinConfig.class)}. */
@@ -38,20 +37,5 @@ public final class Sections {
   /** Every entry of every section, in the table's order. */
   List<?> all(Class<?> type) {
     return byType.get(type);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Sections s && s.byType.equals(byType);
-  }
-
-  @Override
-  public int hashCode() {
-    return byType.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return byType.toString();
   }
 }
