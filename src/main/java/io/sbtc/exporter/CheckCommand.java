@@ -5,9 +5,11 @@ import io.sbtc.exporter.check.OneShot;
 import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.check.TextReport;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.SecretFileWarnings;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.demo.DemoUpstreams;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Sources;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -22,21 +24,26 @@ final class CheckCommand {
       ExporterConfig config;
       try {
         config = cli.demo()
-            ? Main.withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-            : Main.loadWithOverrides(cli, new SecretFileWarnings());
+            ? cli.withOverrides(DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
+            : cli.config(new SecretFileWarnings());
       } catch (ConfigException e) {
-        err.println("sbtc-signer-exporter: " + e.getMessage());
+        Cli.printProblems(err, e);
         return Scorecard.EXIT_INVALID;
       }
       Clock clock = Clock.systemUTC();
-      Scorecard card = OneShot.run(vertx, config, Sources.fromConfig(vertx, config, clock), Sources.derived(config), BuildInfo.version(), clock)
+      Scorecard card = OneShot.run(vertx, config, Sources.fromConfig(config, new SourceContext(vertx, clock)), Sources.derived(config),
+          BuildInfo.version(), clock)
           .toCompletionStage().toCompletableFuture().join();
       out.print(cli.output().equals("json") ? JsonReport.render(card, BuildInfo.version()) : TextReport.render(card, colour));
       out.flush();
       return card.exitCode();
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      err.println("sbtc-signer-exporter: " + (cause instanceof ConfigException ? "" : "cannot run the check: ") + cause.getMessage());
+      if (cause instanceof ConfigException c) {
+        Cli.printProblems(err, c);
+      } else {
+        err.println("sbtc-signer-exporter: cannot run the check: " + cause.getMessage());
+      }
       return Scorecard.EXIT_INVALID;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();

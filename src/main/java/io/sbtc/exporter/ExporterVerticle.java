@@ -4,15 +4,18 @@ import io.sbtc.exporter.check.Checklist;
 import io.sbtc.exporter.check.Readings;
 import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.core.ConfigReloads;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
 import io.sbtc.exporter.core.ReloadQueue;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceSet;
 import io.sbtc.exporter.http.ConnectionSlots;
 import io.sbtc.exporter.http.HttpApi;
 import io.sbtc.exporter.http.WebSecurity;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Sources;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** Wires a validated config into running sources and the HTTP endpoints, and applies reloads. */
 public final class ExporterVerticle extends VerticleBase {
@@ -41,6 +45,7 @@ public final class ExporterVerticle extends VerticleBase {
   private volatile ExporterConfig config;
   private volatile List<DerivedMetrics> derived = List.of();
   private volatile boolean ready;
+  private volatile ConfigReloads reloaded;
   private SourceSet sources;
   private WebSecurity security;
   private HttpServer server;
@@ -66,7 +71,8 @@ public final class ExporterVerticle extends VerticleBase {
   public Future<?> start() {
     sources = new SourceSet(vertx, clock);
     String version = BuildInfo.version();
-    ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, clock);
+    reloaded = ConfigReloads.startedAt(clock.instant());
+    ExporterCollector collector = new ExporterCollector(version, sources::runners, () -> derived, () -> reloaded, clock);
     security = new WebSecurity(vertx, config.webConfigFile());
     HttpApi api = new HttpApi(collector, security, () -> ready, lifecycleApi ? Optional.of(this::reload) : Optional.empty(), version, clock,
         () -> scorecard(collector));
@@ -91,9 +97,9 @@ public final class ExporterVerticle extends VerticleBase {
             : e))
         .onSuccess(s -> {
           server = s;
-          security.watch(s);
+          security.watch(s, ok -> record(r -> r.webConfigReloaded(ok, clock.instant())));
           derived = Sources.derived(config);
-          sources.apply(Sources.fromConfig(vertx, config, clock));
+          sources.apply(Sources.fromConfig(config, new SourceContext(vertx, clock)));
           sources.firstRound().onComplete(x -> ready = true);
           started.complete();
         });
@@ -119,8 +125,14 @@ public final class ExporterVerticle extends VerticleBase {
     return started.future()
         .compose(x -> bounded(context.executeBlocking(() -> reloader.orElseThrow().get(), false), "reading the config"))
         .onFailure(e -> LOG.log(Level.ERROR, "msg=\"config not reloaded; the running config stays in force\" error=\"{0}\"",
-            e.getMessage()))
-        .compose(this::apply);
+            e instanceof ConfigException c ? String.join("; ", c.problems()) : e.getMessage()))
+        .compose(this::apply)
+        .onComplete(ar -> record(r -> r.reloaded(ar.succeeded(), clock.instant())));
+  }
+
+  /** A reload's outcome, for sbtc_exporter_config_last_reload_*; the web config watch records too. */
+  private synchronized void record(UnaryOperator<ConfigReloads> outcome) {
+    reloaded = outcome.apply(reloaded);
   }
 
   private Future<Void> apply(ExporterConfig next) {
@@ -131,7 +143,7 @@ public final class ExporterVerticle extends VerticleBase {
     derived = Sources.derived(next);
     // The new sources are in force once apply returns; closing the replaced ones is waited for only so
     // long, so one upstream that will not let go cannot hold up this reload and every one after it.
-    Future<Void> closed = bounded(sources.apply(Sources.fromConfig(vertx, next, clock)), "closing the replaced sources")
+    Future<Void> closed = bounded(sources.apply(Sources.fromConfig(next, new SourceContext(vertx, clock))), "closing the replaced sources")
         .recover(e -> {
           LOG.log(Level.WARNING, "msg=\"replaced sources did not close in time or cleanly; the new ones run\" error=\"{0}\"", e.getMessage());
           return Future.succeededFuture();

@@ -51,6 +51,45 @@ class MainTest {
     assertEquals("sbtc-signer-exporter: " + file + ": signer.timeout: must be > 0 (got \"0s\")\n", r.err());
   }
 
+  /**
+   * An operator fixing a config wants every problem in one run, not one per attempt: problems in
+   * different sections, two in one section, a list entry and an unknown top-level key are all
+   * listed, one line each, and a section with a problem does not hide the next section's.
+   */
+  @Test
+  void checkConfigReportsEveryProblemOfTheFileAtOnce(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.yml");
+    Files.writeString(file, """
+        listen_address: "localhost"
+        signer:
+          metrics_url: "http://127.0.0.1:9184/metrics"
+          timeout: 0s
+          interval: soon
+        bitcoin:
+          rpc_url: "http://127.0.0.1:8332"
+          cookie_file: /var/lib/bitcoind/.cookie
+          rpc_user: exporter
+        logs:
+          - {component: signer, path: /var/log/sbtc-signer}
+          - {component: stacks-node, source: journald, unit: stacks-node.service}
+        stacks:
+          rpc_url: "http://127.0.0.1:20443"
+        backup:
+          path: /var/backups
+        """);
+    Run r = run("--config", file.toString(), "--check-config");
+    assertEquals(1, r.code());
+    assertEquals("", r.out());
+    String at = "sbtc-signer-exporter: " + file + ": ";
+    assertEquals(String.join("\n",
+        at + "listen_address: must be host:port like 127.0.0.1:10184 (got \"localhost\")",
+        at + "signer.interval: must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"soon\")",
+        at + "signer.timeout: must be > 0 (got \"0s\")",
+        at + "logs[0].pattern: is required (a file name glob like \"signer.log*\")",
+        at + "bitcoin.cookie_file: set either cookie_file or rpc_user with a password, not both",
+        at + "backup: unknown key") + "\n", r.err());
+  }
+
   @Test
   void missingConfigFileNamesTheFile() {
     Run r = run("--config", "/nonexistent/config.yml");

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Overrides;
 import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.CapturedLogs;
 import io.sbtc.exporter.testing.ExporterProcess;
@@ -77,6 +78,41 @@ class ReloadTest {
       awaitAccepted(exporter); // the refused reload a moment ago counts against the rate limit
       exporter.awaitScrape("the relayed signer metrics after the reload", s -> s.has("peers_connected{app=\"signer\"}"));
       assertTrue(exporter.logs().contains("msg=\"config reloaded\""), exporter.logs());
+    }
+  }
+
+  static final String RELOAD_OK = "sbtc_exporter_config_last_reload_successful";
+  static final String RELOAD_OK_AT = "sbtc_exporter_config_last_reload_success_timestamp_seconds";
+
+  /**
+   * A failed reload shows in Prometheus, not only in a log line: successful drops to 0 and the time
+   * of the last success stays where it was, so an alert can tell that the file and the running
+   * config differ. The next good reload sets both again.
+   */
+  @Test
+  @Timeout(90)
+  void theReloadMetricsSayWhetherTheLastReloadWorked() throws Exception {
+    signer.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
+    signer.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, infoOnly());
+    double before = System.currentTimeMillis() / 1000.0;
+    try (ExporterProcess exporter = ExporterProcess.start(config)) {
+      Scrape started = exporter.awaitScrape("the reload metrics", s -> s.has(RELOAD_OK));
+      assertEquals(1.0, started.get(RELOAD_OK), "the config read at start counts as a success");
+      double startedAt = started.get(RELOAD_OK_AT);
+      assertTrue(startedAt >= Math.floor(before) && startedAt <= System.currentTimeMillis() / 1000.0, "set at start: " + startedAt);
+
+      Files.writeString(config, "signer:\n  info_url: \"http://x/info\"\n  timeout: 0s\n");
+      exporter.signal("HUP");
+      Scrape failed = exporter.awaitScrape("the failed reload", s -> s.value(RELOAD_OK).orElse(1.0) == 0.0);
+      assertEquals(startedAt, failed.get(RELOAD_OK_AT), "a failed reload keeps the time of the last success");
+      assertEquals(1.0, failed.get("sbtc_exporter_source_up{source=\"signer_info\"}"), "the running config stays");
+
+      Files.writeString(config, both());
+      exporter.signal("HUP");
+      Scrape fixed = exporter.awaitScrape("the good reload", s -> s.value(RELOAD_OK).orElse(0.0) == 1.0);
+      assertTrue(fixed.get(RELOAD_OK_AT) > startedAt, "a good reload moves the time of the last success");
     }
   }
 
@@ -257,7 +293,7 @@ class ReloadTest {
   }
 
   private static ExporterConfig withTestPort(ExporterConfig config) {
-    return config.withListenAddress(io.sbtc.exporter.config.ListenAddress.parse("127.0.0.1:0").orElseThrow());
+    return config.with(Overrides.listenAddress(io.sbtc.exporter.config.ListenAddress.parse("127.0.0.1:0").orElseThrow()));
   }
 
   private static Set<String> sourcesServed(int port) throws Exception {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.IOException;
+import io.sbtc.exporter.common.ByteSizes;
+import io.sbtc.exporter.common.Durations;
+import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.core.Schedule;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +22,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /**
  * A YAML mapping being read into a config record. It remembers where it is (file and key path)
  * so every error names both, expands {@code ${VAR}} references, and rejects keys nobody read.
+ * Problems are collected for the whole file rather than thrown one at a time: a value with a
+ * default that cannot be read is reported and the default used, an entry whose reader stops is
+ * reported and skipped ({@link #readEntry}), and {@link #finish} throws them all at once.
  *
  * <p>It also records, for every key a reader asks for, the value the reader settled on (defaults
  * included) in the form that reads back to the same value: {@code --check-config} prints that
@@ -34,26 +38,36 @@ import java.util.regex.Pattern;
  * read through ({@code ${VAR}} or the {@code *_file} path), never as their value.
  */
 public final class ConfigNode {
-  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$\\$");
-  /** A whole value that is one environment reference without a default: the only way to write a secret inline. */
-  static final Pattern SECRET_REF = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
-
-  private static final System.Logger LOG = System.getLogger(ConfigNode.class.getName());
-
   private final String file;
   private final String path;
   private final JsonNode node;
   private final Function<String, String> env;
   private final SecretFileWarnings warnings;
+  private final Problems problems;
   private final Set<String> read = new LinkedHashSet<>();
   private final ObjectNode printed = JsonNodeFactory.instance.objectNode();
 
-  ConfigNode(String file, String path, JsonNode node, Function<String, String> env, SecretFileWarnings warnings) {
+  /** The top level of a file: its problems are its own. */
+  ConfigNode(String file, JsonNode node, Function<String, String> env, SecretFileWarnings warnings) {
+    this(file, "", node, env, warnings, new Problems());
+  }
+
+  private ConfigNode(String file, String path, JsonNode node, Function<String, String> env, SecretFileWarnings warnings,
+      Problems problems) {
     this.file = file;
     this.path = path;
     this.node = node;
     this.env = env;
     this.warnings = warnings;
+    this.problems = problems;
+  }
+
+  /**
+   * The top level of a config file's text: a mapping (an empty file is an empty one), or a
+   * {@link ConfigException} naming the file and, for broken YAML, the line.
+   */
+  public static ConfigNode root(String file, String yaml, Function<String, String> env, SecretFileWarnings warnings) {
+    return new ConfigNode(file, YamlText.topLevel(file, yaml), env, warnings);
   }
 
   public String file() {
@@ -80,8 +94,42 @@ public final class ConfigNode {
   }
 
   /** What the readers of this node settled on, in the form that reads back the same (see the class comment). */
-  ObjectNode printed() {
-    return printed;
+  public ConfigText text() {
+    return new ConfigText(printed);
+  }
+
+  /**
+   * Reads one section or list entry: its value, or empty when {@code reader} stopped at a problem.
+   * The problem is kept, and reading goes on with the next entry, so that one run reports every
+   * problem of the file ({@link #finish}).
+   */
+  public <T> Optional<T> readEntry(Supplier<T> reader) {
+    try {
+      return Optional.of(reader.get());
+    } catch (ConfigException e) {
+      problems.add(e);
+      return Optional.empty();
+    }
+  }
+
+  /** Keeps a problem that the reader can read past (it goes on with a default), to be reported with the others. */
+  public void report(ConfigException e) {
+    problems.add(e);
+  }
+
+  /** The end of reading a file: @throws ConfigException with every problem found in it, one line each */
+  public void finish() {
+    problems.throwIfAny();
+  }
+
+  /** {@code read}'s value; on a problem, the problem is kept and {@code fallback} is used, so reading goes on. */
+  private <T> T orFallback(T fallback, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      problems.add(e);
+      return fallback;
+    }
   }
 
   public Optional<ConfigNode> object(String key) {
@@ -90,9 +138,10 @@ public final class ConfigNode {
       return Optional.empty();
     }
     if (!v.isObject()) {
-      throw error(key, "must be a mapping (got " + describe(v) + ")");
+      problems.add(error(key, "must be a mapping (got " + describe(v) + ")"));
+      return Optional.empty();
     }
-    ConfigNode child = new ConfigNode(file, childPath(key), v, env, warnings);
+    ConfigNode child = new ConfigNode(file, childPath(key), v, env, warnings, problems);
     printed.set(key, child.printed);
     return Optional.of(child);
   }
@@ -103,16 +152,18 @@ public final class ConfigNode {
       return List.of();
     }
     if (!v.isArray()) {
-      throw error(key, "must be a list (got " + describe(v) + ")");
+      problems.add(error(key, "must be a list (got " + describe(v) + ")"));
+      return List.of();
     }
     List<ConfigNode> items = new ArrayList<>();
     ArrayNode printedItems = printed.putArray(key);
     for (int i = 0; i < v.size(); i++) {
       String itemPath = childPath(key) + "[" + i + "]";
       if (!v.get(i).isObject()) {
-        throw ConfigException.at(file, itemPath, "must be a mapping (got " + describe(v.get(i)) + ")");
+        problems.add(ConfigException.at(file, itemPath, "must be a mapping (got " + describe(v.get(i)) + ")"));
+        continue;
       }
-      ConfigNode item = new ConfigNode(file, itemPath, v.get(i), env, warnings);
+      ConfigNode item = new ConfigNode(file, itemPath, v.get(i), env, warnings, problems);
       printedItems.add(item.printed);
       items.add(item);
     }
@@ -137,6 +188,16 @@ public final class ConfigNode {
     return out;
   }
 
+  /** {@link #stringList(String)}, with the list used (and printed) when the key is absent. */
+  public List<String> stringList(String key, List<String> fallback) {
+    if (raw(key) != null) {
+      return stringList(key);
+    }
+    ArrayNode printedItems = printed.putArray(key);
+    fallback.forEach(v -> printedItems.add(escape(v)));
+    return fallback;
+  }
+
   public Optional<String> optString(String key) {
     Optional<String> value = text(key);
     value.ifPresent(s -> printed.set(key, node.get(key).isTextual() ? TextNode.valueOf(escape(s)) : node.get(key)));
@@ -154,58 +215,82 @@ public final class ConfigNode {
   }
 
   public Duration duration(String key, Duration fallback) {
-    Optional<String> text = text(key);
-    Duration d = text.isEmpty() ? fallback : Durations.parse(text.get())
-        .orElseThrow(() -> error(key, "must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"" + text.get() + "\")"));
-    if (d.isZero()) {
-      throw error(key, "must be > 0 (got \"" + text.orElse("0s") + "\")");
+    return orFallback(fallback, () -> {
+      Optional<String> text = text(key);
+      Duration d = text.isEmpty() ? fallback : Durations.parse(text.get())
+          .orElseThrow(() -> error(key, "must be a duration like 500ms, 15s, 5m, 26h or 7d (got \"" + text.get() + "\")"));
+      if (d.isZero()) {
+        throw error(key, "must be > 0 (got \"" + text.orElse("0s") + "\")");
+      }
+      printed.put(key, Durations.format(d));
+      return d;
+    });
+  }
+
+  /**
+   * {@code interval} and {@code timeout} of a source section. A default timeout longer than a
+   * configured interval shrinks to it; a configured one longer than the interval is refused.
+   */
+  public Schedule schedule(Schedule defaults) {
+    Duration interval = duration("interval", defaults.interval());
+    Duration timeout = duration("timeout", defaults.timeout().compareTo(interval) > 0 ? interval : defaults.timeout());
+    // Against a default the reader fell back to, the comparison would only confuse.
+    if (timeout.compareTo(interval) > 0 && !problems.has(childPath("interval"))) {
+      problems.add(error("timeout", "must not be longer than interval " + Durations.format(interval)
+          + " (got \"" + Durations.format(timeout) + "\")"));
+      timeout = interval;
     }
-    printed.put(key, Durations.format(d));
-    return d;
+    return new Schedule(interval, timeout);
   }
 
   public long bytes(String key, long fallback) {
-    Optional<String> text = text(key);
-    OptionalLong n = text.isEmpty() ? OptionalLong.of(fallback) : ByteSizes.parse(text.get());
-    if (n.isEmpty()) {
-      throw error(key, "must be a size like 1048576, 512KiB or 16MiB (got \"" + text.get() + "\")");
-    }
-    printed.put(key, ByteSizes.format(n.getAsLong()));
-    return n.getAsLong();
+    return orFallback(fallback, () -> {
+      Optional<String> text = text(key);
+      OptionalLong n = text.isEmpty() ? OptionalLong.of(fallback) : ByteSizes.parse(text.get());
+      if (n.isEmpty()) {
+        throw error(key, "must be a size like 1048576, 512KiB or 16MiB (got \"" + text.get() + "\")");
+      }
+      printed.put(key, ByteSizes.format(n.getAsLong()));
+      return n.getAsLong();
+    });
   }
 
   public boolean bool(String key, boolean fallback) {
-    JsonNode v = raw(key);
-    boolean value = fallback;
-    if (v != null && v.isBoolean()) {
-      value = v.booleanValue();
-    } else if (v != null) {
-      String s = scalar(key, v);
-      value = switch (s) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw error(key, "must be true or false (got \"" + s + "\")");
-      };
-    }
-    printed.put(key, value);
-    return value;
+    return orFallback(fallback, () -> {
+      JsonNode v = raw(key);
+      boolean value = fallback;
+      if (v != null && v.isBoolean()) {
+        value = v.booleanValue();
+      } else if (v != null) {
+        String s = scalar(key, v);
+        value = switch (s) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw error(key, "must be true or false (got \"" + s + "\")");
+        };
+      }
+      printed.put(key, value);
+      return value;
+    });
   }
 
   public int integer(String key, int fallback, int min, int max) {
-    Optional<String> text = text(key);
-    int n = fallback;
-    if (text.isPresent()) {
-      try {
-        n = Integer.parseInt(text.get());
-      } catch (NumberFormatException e) {
-        throw error(key, "must be a whole number (got \"" + text.get() + "\")");
+    return orFallback(fallback, () -> {
+      Optional<String> text = text(key);
+      int n = fallback;
+      if (text.isPresent()) {
+        try {
+          n = Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+          throw error(key, "must be a whole number (got \"" + text.get() + "\")");
+        }
+        if (n < min || n > max) {
+          throw error(key, "must be between " + min + " and " + max + " (got " + n + ")");
+        }
       }
-      if (n < min || n > max) {
-        throw error(key, "must be between " + min + " and " + max + " (got " + n + ")");
-      }
-    }
-    printed.put(key, n);
-    return n;
+      printed.put(key, n);
+      return n;
+    });
   }
 
   /**
@@ -261,7 +346,7 @@ public final class ConfigNode {
     return p;
   }
 
-  /** {@link #path(String)}, with the path used when the key is absent (printed too). */
+  /** {@link #path(String)}, with the path used (and printed) when the key is absent. */
   public Path path(String key, Path fallback) {
     return path(key).orElseGet(() -> {
       printed.put(key, escape(fallback.toString()));
@@ -275,36 +360,16 @@ public final class ConfigNode {
    * The printed config shows the reference or the file, never the value.
    */
   public Optional<Secret> secret(String key) {
-    String fileKey = key + "_file";
-    if (has(key) && has(fileKey)) {
-      throw error(key, "set either " + key + " or " + fileKey + ", not both");
-    }
-    JsonNode inline = raw(key);
-    if (inline != null) {
-      String text = inline.isValueNode() ? inline.asText().trim() : "";
-      // A ${VAR:-default} is refused too: its default is a secret written in the file.
-      if (!SECRET_REF.matcher(text).matches()) {
-        throw error(key, "must not be written in the config file; use " + fileKey + " or an environment reference like ${"
-            + key.toUpperCase(java.util.Locale.ROOT) + "}");
-      }
-      Secret secret = new Secret(scalar(key, inline));
-      printed.put(key, text);
-      return Optional.of(secret);
-    }
-    Optional<Path> file = path(fileKey);
-    if (file.isEmpty()) {
-      return Optional.empty();
-    }
-    warnings.check(childPath(fileKey), file.get());
-    try {
-      String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
-      if (content.isEmpty()) {
-        throw error(fileKey, "file " + file.get() + " is empty");
-      }
-      return Optional.of(new Secret(content));
-    } catch (IOException e) {
-      throw error(fileKey, "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
-    }
+    return SecretReader.read(this, key);
+  }
+
+  /** Records a value for printing exactly as given: a reference, never a secret. */
+  void print(String key, String asWritten) {
+    printed.put(key, asWritten);
+  }
+
+  SecretFileWarnings warnings() {
+    return warnings;
   }
 
   /** Marks keys as known without reading them: accepted for compatibility, deliberately unused. */
@@ -312,13 +377,13 @@ public final class ConfigNode {
     read.addAll(java.util.List.of(keys));
   }
 
-  /** Fails on keys that no reader asked for: a typo must not silently turn a check off. */
+  /** Reports every key that no reader asked for: a typo must not silently turn a check off. */
   public void rejectUnknownKeys() {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       String key = fields.next().getKey();
       if (!read.contains(key)) {
-        throw error(key, "unknown key");
+        problems.add(error(key, "unknown key"));
       }
     }
   }
@@ -334,46 +399,27 @@ public final class ConfigNode {
     return value.replace("$", "$$");
   }
 
-  private JsonNode raw(String key) {
+  JsonNode raw(String key) {
     read.add(key);
     JsonNode v = node.get(key);
     return v == null || v.isNull() ? null : v;
   }
 
-  private String scalar(String key, JsonNode v) {
+  String scalar(String key, JsonNode v) {
     if (!v.isValueNode()) {
       throw error(key, "must be a single value (got " + describe(v) + ")");
     }
     if (v.asText().contains(Secret.MASK)) {
       throw error(key, "holds " + Secret.MASK + ", a value --check-config masked; write the real one, best as a ${VAR} reference");
     }
-    return expand(key, v.asText());
-  }
-
-  private String expand(String key, String text) {
-    Matcher m = ENV_REF.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String replacement;
-      if (m.group().equals("$$")) {
-        replacement = "$";
-      } else {
-        String value = env.apply(m.group(1));
-        if (value == null) {
-          if (m.group(2) == null) {
-            throw error(key, "environment variable " + m.group(1) + " is not set");
-          }
-          value = m.group(2);
-        }
-        replacement = value;
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    EnvRefs.Result expanded = EnvRefs.expand(v.asText(), env);
+    if (expanded.unset().isPresent()) {
+      throw error(key, "environment variable " + expanded.unset().get() + " is not set");
     }
-    m.appendTail(out);
-    return out.toString();
+    return expanded.value();
   }
 
-  private String childPath(String key) {
+  String childPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 

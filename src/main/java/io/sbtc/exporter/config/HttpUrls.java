@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Redact;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -54,7 +55,7 @@ final class HttpUrls {
     if (at > scheme) {
       String userInfo = asWritten.substring(scheme + 3, at);
       String secretPart = userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : userInfo;
-      if (ConfigNode.SECRET_REF.matcher(secretPart).matches() && !asWritten.substring(at + 1).contains("@")) {
+      if (EnvRefs.SECRET_REF.matcher(secretPart).matches() && !asWritten.substring(at + 1).contains("@")) {
         return asWritten;
       }
     }

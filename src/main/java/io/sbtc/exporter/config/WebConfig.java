@@ -3,6 +3,7 @@ package io.sbtc.exporter.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sbtc.exporter.common.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,16 +66,20 @@ public record WebConfig(Optional<Tls> tls, Map<String, Secret> basicAuthUsers) {
     if (root == null || !root.isObject()) {
       throw ConfigException.at(name, "", "the top level must be a mapping");
     }
-    ConfigNode node = new ConfigNode(name, "", root, v -> null, new SecretFileWarnings());
-    Optional<Tls> tls = node.object("tls_server_config").map(WebConfig::readTls);
-    Map<String, Secret> users = new LinkedHashMap<>();
-    node.object("basic_auth_users").ifPresent(u -> readUsers(u, root.get("basic_auth_users"), users));
-    node.object("http_server_config").ifPresent(h -> {
-      h.accept("http2", "headers"); // accepted for compatibility; the exporter serves HTTP/1.1 with its own headers
-      h.rejectUnknownKeys();
+    ConfigNode node = new ConfigNode(name, root, v -> null, new SecretFileWarnings());
+    Optional<WebConfig> config = node.readEntry(() -> {
+      Optional<Tls> tls = node.object("tls_server_config").map(WebConfig::readTls);
+      Map<String, Secret> users = new LinkedHashMap<>();
+      node.object("basic_auth_users").ifPresent(u -> readUsers(u, root.get("basic_auth_users"), users));
+      node.object("http_server_config").ifPresent(h -> {
+        h.accept("http2", "headers"); // accepted for compatibility; the exporter serves HTTP/1.1 with its own headers
+        h.rejectUnknownKeys();
+      });
+      node.rejectUnknownKeys();
+      return new WebConfig(tls, Map.copyOf(users));
     });
-    node.rejectUnknownKeys();
-    return new WebConfig(tls, Map.copyOf(users));
+    node.finish();
+    return config.orElseThrow();
   }
 
   private static Tls readTls(ConfigNode t) {

@@ -25,6 +25,7 @@ public final class ExporterCollector implements MultiCollector {
   private final String version;
   private final Supplier<List<SourceRunner>> runners;
   private final Supplier<List<DerivedMetrics>> derived;
+  private final Supplier<ConfigReloads> reloads;
   private final Clock clock;
 
   /**
@@ -33,9 +34,16 @@ public final class ExporterCollector implements MultiCollector {
    * the encoded exposition would never be reused.
    */
   public ExporterCollector(String version, Supplier<List<SourceRunner>> runners, Supplier<List<DerivedMetrics>> derived, Clock clock) {
+    this(version, runners, derived, () -> null, clock);
+  }
+
+  /** @param reloads how the config reloads went, for the exporter that reloads (a new object per outcome) */
+  public ExporterCollector(String version, Supplier<List<SourceRunner>> runners, Supplier<List<DerivedMetrics>> derived,
+      Supplier<ConfigReloads> reloads, Clock clock) {
     this.version = version;
     this.runners = runners;
     this.derived = derived;
+    this.reloads = reloads;
     this.clock = clock;
   }
 
@@ -46,7 +54,7 @@ public final class ExporterCollector implements MultiCollector {
 
   /** What a scrape reads now: cheap to take, and comparable with an earlier one (see {@link Generation#sameAs}). */
   public Generation generation() {
-    return new Generation(views(), derived.get());
+    return new Generation(views(), derived.get(), reloads.get());
   }
 
   /** The exposition of {@code generation}: the same generation always gives the same families. */
@@ -56,6 +64,9 @@ public final class ExporterCollector implements MultiCollector {
     views.forEach(v -> v.fresh().ifPresent(s -> fresh.put(v.name(), s)));
 
     List<MetricSnapshot> families = new ArrayList<>(SelfMetrics.of(version, views));
+    if (generation.reloads() != null) {
+      families.addAll(SelfMetrics.of(generation.reloads()));
+    }
     fresh.values().forEach(s -> families.addAll(s.metrics()));
     for (DerivedMetrics d : generation.derived()) {
       families.addAll(d.derive(fresh));
@@ -70,9 +81,9 @@ public final class ExporterCollector implements MultiCollector {
     List<SourceView> views = new ArrayList<>(current.size());
     for (SourceRunner r : current) {
       SourceState state = r.state();
-      Duration maxAge = r.source().interval().multipliedBy(STALE_AFTER_INTERVALS);
-      Optional<SourceSnapshot> fresh = state.freshSnapshot(now, maxAge);
-      views.add(new SourceView(r.source().name(), r.source().interval(), state, fresh));
+      Duration interval = r.schedule().interval();
+      Optional<SourceSnapshot> fresh = state.freshSnapshot(now, interval.multipliedBy(STALE_AFTER_INTERVALS));
+      views.add(new SourceView(r.name(), interval, state, fresh));
     }
     return views;
   }

@@ -57,6 +57,18 @@ final class SelfMetrics {
     return out;
   }
 
+  /** As Prometheus's own prometheus_config_last_reload_*. */
+  static List<MetricSnapshot> of(ConfigReloads reloads) {
+    return List.of(
+        GaugeSnapshot.builder().name(ConfigReloads.SUCCESSFUL)
+            .help("1 if the last reload of the config succeeded (or none was tried since the start), 0 if it failed and the config"
+                + " read before stays in force. Reloads: SIGHUP, POST /-/reload, and the web config's files when they change.")
+            .dataPoint(gauge(Labels.EMPTY, reloads.lastSuccessful() ? 1 : 0)).build(),
+        GaugeSnapshot.builder().name(ConfigReloads.SUCCESS_TIMESTAMP)
+            .help("Unix time when the config in force was last read without a problem: the start, or the last successful reload.")
+            .dataPoint(gauge(Labels.EMPTY, reloads.lastSuccess().toEpochMilli() / 1000.0)).build());
+  }
+
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
     return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
   }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * TLS and basic auth from the exporter-toolkit web config file. Like the toolkit, the file is
@@ -71,14 +72,17 @@ public final class WebSecurity {
     return options;
   }
 
-  /** Checks the web config file and the TLS files it names for changes every few seconds while the server runs. */
-  public void watch(HttpServer server) {
+  /**
+   * Checks the web config file and the TLS files it names for changes every few seconds while the
+   * server runs, and reloads them; {@code outcome} hears whether each such reload succeeded.
+   */
+  public void watch(HttpServer server, Consumer<Boolean> outcome) {
     if (file.isPresent()) {
       vertx.setPeriodic(RELOAD_CHECK_MS, id -> vertx.executeBlocking(() -> digestOf(file.get(), current.get()), false)
           .onSuccess(digest -> {
             if (!MessageDigest.isEqual(digest, lastDigest)) {
               lastDigest = digest; // a broken file is reported once, not every few seconds
-              reload(server);
+              reload(server).onComplete(ar -> outcome.accept(ar.succeeded()));
             }
           }));
     }

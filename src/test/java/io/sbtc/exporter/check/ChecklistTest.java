@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -13,6 +12,7 @@ import io.sbtc.exporter.core.SourceState;
 import io.sbtc.exporter.core.SourceView;
 import io.sbtc.exporter.promtext.ParseException;
 import io.sbtc.exporter.promtext.TextFormatParser;
+import io.sbtc.exporter.setup.ConfigLoader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -225,6 +225,21 @@ class ChecklistTest {
     assertEquals(State.UNKNOWN, item(card, "backup-fresh").state());
     assertEquals(State.UNKNOWN, item(card, "sources").state());
     assertEquals("0 of 2 sources answered; bitcoin: no answer yet; backup:signer-db: no answer yet", item(card, "sources").verdict().fact());
+  }
+
+  /** As SbtcExporterConfigReloadFailed: the sources answering are those of the config read before, not the file's. */
+  @Test
+  void aFailedConfigReloadWarnsThatAnOlderConfigIsInForce() {
+    String yaml = "bitcoin:\n  rpc_url: http://127.0.0.1:8332\n  cookie_file: /var/lib/bitcoind/.cookie\n";
+    Result failed = judge("sources", yaml, """
+        sbtc_exporter_config_last_reload_successful 0
+        sbtc_exporter_config_last_reload_success_timestamp_seconds %d
+        """.formatted(T - 3 * 3600), List.of("bitcoin"), Map.of());
+    assertEquals(State.WARN, failed.state());
+    assertEquals("1 of 1 sources answered; the last config reload failed; the config read 3 h ago stays in force (the exporter's log says why)",
+        failed.verdict().fact());
+    Result ok = judge("sources", yaml, "sbtc_exporter_config_last_reload_successful 1\n", List.of("bitcoin"), Map.of());
+    assertEquals(State.PASS, ok.state());
   }
 
   @Test
