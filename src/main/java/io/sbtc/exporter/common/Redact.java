@@ -25,7 +25,30 @@ public final class Redact {
     Matcher scheme = SCHEME.matcher(url);
     int start = scheme.find() ? scheme.end() : 0;
     int at = url.lastIndexOf('@');
-    return at < start ? url : url.substring(0, start) + Secret.MASK + url.substring(at);
+    return query(at < start ? url : url.substring(0, start) + Secret.MASK + url.substring(at));
+  }
+
+  /**
+   * Query values are masked too ({@code ?token=<secret>}): an endpoint behind a proxy may take its
+   * key there. The names stay, they help tell two URLs apart; a fragment never leaves the client.
+   */
+  private static String query(String url) {
+    int q = url.indexOf('?');
+    int hash = url.indexOf('#');
+    if (q < 0 && hash < 0) {
+      return url;
+    }
+    int end = hash < 0 ? url.length() : hash;
+    StringBuilder out = new StringBuilder(url.substring(0, q < 0 || q > end ? end : q));
+    if (q >= 0 && q < end) {
+      out.append('?');
+      String[] params = url.substring(q + 1, end).split("&", -1);
+      for (int i = 0; i < params.length; i++) {
+        int eq = params[i].indexOf('=');
+        out.append(i == 0 ? "" : "&").append(eq < 0 ? (params[i].isEmpty() ? "" : Secret.MASK) : params[i].substring(0, eq + 1) + Secret.MASK);
+      }
+    }
+    return hash < 0 ? out.toString() : out.append("#").append(Secret.MASK).toString();
   }
 
   /**

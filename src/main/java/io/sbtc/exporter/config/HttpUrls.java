@@ -26,6 +26,9 @@ final class HttpUrls {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw node.error(key, "must be a URL with a host (got \"" + Redact.urlAsWritten(s) + "\")");
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw node.error(key, "has port " + uri.getPort() + ", which must be between 1 and 65535 (got \"" + Redact.parsedUrl(uri) + "\")");
+    }
     return uri;
   }
 
@@ -50,15 +53,32 @@ final class HttpUrls {
     if (Redact.url(printedExpanded).equals(printedExpanded)) {
       return printedExpanded;
     }
+    return secretsAreReferences(asWritten) ? asWritten : Redact.url(printedExpanded);
+  }
+
+  /** Every part of the URL that {@link Redact#url} would mask (password, query values) is a {@code ${ENV}} reference. */
+  private static boolean secretsAreReferences(String asWritten) {
     int scheme = asWritten.indexOf("://");
-    int at = scheme < 0 ? -1 : asWritten.indexOf('@', scheme);
+    if (scheme < 0 || asWritten.indexOf('#') >= 0) {
+      return false;
+    }
+    int at = asWritten.indexOf('@', scheme);
     if (at > scheme) {
       String userInfo = asWritten.substring(scheme + 3, at);
       String secretPart = userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : userInfo;
-      if (EnvRefs.SECRET_REF.matcher(secretPart).matches() && !asWritten.substring(at + 1).contains("@")) {
-        return asWritten;
+      if (!EnvRefs.SECRET_REF.matcher(secretPart).matches() || asWritten.substring(at + 1).contains("@")) {
+        return false;
       }
     }
-    return Redact.url(printedExpanded);
+    int q = asWritten.indexOf('?');
+    if (q >= 0) {
+      for (String param : asWritten.substring(q + 1).split("&", -1)) {
+        int eq = param.indexOf('=');
+        if (!param.isEmpty() && (eq < 0 || !EnvRefs.SECRET_REF.matcher(param.substring(eq + 1)).matches())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

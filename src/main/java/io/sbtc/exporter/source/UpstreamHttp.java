@@ -131,8 +131,8 @@ public final class UpstreamHttp {
         .setConnectTimeout(millis);
     MultiMap all = MultiMap.caseInsensitiveMultiMap();
     if (uri.getRawUserInfo() != null) {
-      all.set("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+      // URI's own percent-decoding: a form decoder would turn a '+' of the password into a space.
+      all.set("Authorization", "Basic " + Base64.getEncoder().encodeToString(uri.getUserInfo().getBytes(StandardCharsets.UTF_8)));
     }
     if (headers != null) {
       all.addAll(headers);

@@ -188,5 +188,8 @@ class ExamplesTest {
     assertTrue(alloy.contains("prometheus.remote_write \"central\""));
     assertTrue(alloy.contains("forward_to      = [prometheus.remote_write.central.receiver]"));
     assertTrue(RuleFile.load().alerts().stream().anyMatch(a -> a.expr().contains("up{job=\"" + JOB + "\"}")));
+    // The rules join on (job, instance) only: two operators' "signer-1" in one tenant would make those
+    // joins many-to-many and silence both, so the example's instance name carries the operator.
+    assertTrue(alloy.contains("\"instance\"    = sys.env(\"SBTC_OPERATOR\") + \"/\" + sys.env(\"SBTC_SIGNER_NAME\")"), alloy);
   }
 }

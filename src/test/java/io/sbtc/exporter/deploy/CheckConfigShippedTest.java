@@ -55,8 +55,10 @@ class CheckConfigShippedTest {
   /** The check can fail: a config that is wrong in the way the docs' example message shows. */
   @Test
   void aBrokenConfigFailsNamingTheFileAndTheKey(@TempDir Path tmp) throws Exception {
-    Path config = Files.writeString(tmp.resolve("config.yml"),
-        Files.readString(Path.of("examples/config.yml")).replace("  timeout: 5s\n  relay_prefix", "  timeout: 0s\n  relay_prefix"));
+    String example = Files.readString(Path.of("examples/config.yml"));
+    String signerTimeout = "  info_url: \"http://127.0.0.1:8801/info\"\n  interval: 15s\n  timeout: 5s\n";
+    assertTrue(example.contains(signerTimeout), "the example's signer section changed; update this test");
+    Path config = Files.writeString(tmp.resolve("config.yml"), example.replace(signerTimeout, signerTimeout.replace("5s", "0s")));
     Result r = checkConfig(config, Map.of());
     assertEquals(1, r.exitCode(), r.output());
     assertTrue(r.output().contains("config.yml: signer.timeout: must be > 0"), r.output());

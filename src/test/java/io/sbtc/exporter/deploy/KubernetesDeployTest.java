@@ -54,13 +54,26 @@ class KubernetesDeployTest {
   }
 
   @Test
-  void probesUseTheHealthAndReadinessEndpointsOnTheMetricsPort() {
+  void livenessUsesTheHealthEndpointOnTheMetricsPort() {
     JsonNode port = Yaml.named(exporter.path("ports"), "name", "metrics").orElseThrow(() -> new AssertionError("no port named metrics"));
     assertEquals(ExporterConfig.DEFAULT_PORT, port.path("containerPort").asInt());
     assertEquals("/-/healthy", exporter.path("livenessProbe").path("httpGet").path("path").asText());
     assertEquals("metrics", exporter.path("livenessProbe").path("httpGet").path("port").asText());
-    assertEquals("/-/ready", exporter.path("readinessProbe").path("httpGet").path("path").asText());
-    assertEquals("metrics", exporter.path("readinessProbe").path("httpGet").path("port").asText());
+  }
+
+  /**
+   * The pod's readiness decides whether the headless Service publishes the signer's event-observer port
+   * (the Stacks node posts every block there). The exporter's first poll can take as long as a full
+   * restore verification, so its readiness must not gate the pod, and the Service publishes the signer
+   * even while some container is not ready.
+   */
+  @Test
+  void theExporterNeverTakesTheSignerOutOfItsService() {
+    assertTrue(exporter.path("readinessProbe").isMissingNode(), "the exporter sidecar must have no readinessProbe");
+    assertTrue(exporter.path("startupProbe").isMissingNode(), "a startupProbe would gate readiness the same way");
+    JsonNode service = Yaml.resource(docs, "Service", "sbtc-signer");
+    assertTrue(service.path("spec").path("publishNotReadyAddresses").asBoolean(false),
+        "the signer's headless Service must publish not-ready addresses");
   }
 
   /** Read-only everywhere but /tmp, a small in-memory emptyDir: Vert.x's file cache and the JVM need it. */

@@ -9,7 +9,6 @@ import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -39,7 +38,9 @@ public final class FileModeAudit implements Source.Blocking {
     for (AuditConfig.FileRule rule : rules) {
       Labels path = Labels.of("path", rule.path().toString());
       try {
-        PosixFileAttributes attrs = Files.readAttributes(rule.path(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        // Follows links: a link's own mode is always 0777 and says nothing; what others can read is the
+        // target (Kubernetes Secret and ConfigMap mounts are links into a ..data directory).
+        PosixFileAttributes attrs = Files.readAttributes(rule.path(), PosixFileAttributes.class);
         int bits = bits(attrs.permissions());
         boolean good = (bits & ~rule.maxMode()) == 0 && rule.owner().map(o -> o.equals(attrs.owner().getName())).orElse(true);
         ok.dataPoint(point(path, good ? 1 : 0));

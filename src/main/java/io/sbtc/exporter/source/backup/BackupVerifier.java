@@ -186,16 +186,23 @@ public final class BackupVerifier {
     if (format.usesPgRestore()) {
       command.addAll(List.of(verify.pgRestore(), "--no-password", "--exit-on-error", "--no-owner", "--no-privileges",
           "--no-tablespaces", "--no-publications", "--no-subscriptions"));
+      command.addAll(List.of("--format", format == DumpFormat.TAR ? "tar" : "custom"));
       command.addAll(connection);
-      command.add(file.toAbsolutePath().toString()); // absolute, so it can never read as an option
-      RestoreProcess.run(command, s, verify.password(), tempDir, deadline, null, this::started);
+      // From standard input, out of the file as this exporter opened it (no link followed): given the
+      // path, pg_restore would open it again, and a link swapped in meanwhile would be followed.
+      RestoreProcess.run(command, false, s, verify.password(), tempDir, deadline, stdin -> {
+        try (InputStream in = open(file, format)) {
+          in.transferTo(stdin);
+        }
+        return null;
+      }, this::started);
       return;
     }
     command.addAll(List.of(verify.psql(), "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1"));
     command.addAll(connection);
     command.addAll(List.of("--file", "-"));
     String key = PsqlRestrictedMode.newKey();
-    Optional<PlainSqlFilter.Result> fed = RestoreProcess.run(command, s, verify.password(), tempDir, deadline, stdin -> {
+    Optional<PlainSqlFilter.Result> fed = RestoreProcess.run(command, true, s, verify.password(), tempDir, deadline, stdin -> {
       // Restricted before the backup's first byte; ON_ERROR_STOP ends psql if it refuses this line.
       stdin.write(PsqlRestrictedMode.enter(key));
       try (InputStream in = open(file, format)) {

@@ -51,9 +51,14 @@ final class RestoreProcess {
 
   private RestoreProcess() {}
 
-  /** @return what the feeder saw, when there is a feeder */
-  /** @param started told about the process once it runs, so that it can be stopped from outside */
-  static Optional<PlainSqlFilter.Result> run(List<String> command, PgUrl scratch, Optional<Secret> password, Path tempDir,
+  /**
+   * @param psql whether the tool is psql (plain SQL) rather than pg_restore: their exit statuses and
+   *     error lines differ
+   * @param feeder writes the backup to the tool's standard input
+   * @param started told about the process once it runs, so that it can be stopped from outside
+   * @return what the feeder saw
+   */
+  static Optional<PlainSqlFilter.Result> run(List<String> command, boolean psql, PgUrl scratch, Optional<Secret> password, Path tempDir,
       Deadline deadline, Feeder feeder, Consumer<Process> started) throws VerifyFailure {
     Path passFile = null;
     try {
@@ -67,7 +72,7 @@ final class RestoreProcess {
         throw new VerifyFailure(FailureReason.TOOL_MISSING, "cannot run " + command.get(0) + " (" + e.getMessage() + ")");
       }
       started.accept(process);
-      return supervise(process, command.get(0), deadline, feeder);
+      return supervise(process, command.get(0), psql, deadline, feeder);
     } catch (IOException e) {
       throw new VerifyFailure(FailureReason.INTERNAL, "cannot prepare the restore: " + e.getClass().getSimpleName());
     } finally {
@@ -81,7 +86,7 @@ final class RestoreProcess {
     }
   }
 
-  private static Optional<PlainSqlFilter.Result> supervise(Process process, String tool, Deadline deadline, Feeder feeder)
+  private static Optional<PlainSqlFilter.Result> supervise(Process process, String tool, boolean psql, Deadline deadline, Feeder feeder)
       throws VerifyFailure, IOException {
     StderrExcerpt stderr = new StderrExcerpt(process.getErrorStream());
     Thread drain = new Thread(stderr, "sbtc-restore-stderr");
@@ -118,14 +123,14 @@ final class RestoreProcess {
     int code = process.exitValue();
     if (code != 0) {
       Optional<String> excerpt = stderr.excerpt();
-      if (feeder != null && excerpt.isPresent() && refusedCommand(excerpt.get())) {
+      if (psql && excerpt.isPresent() && refusedCommand(excerpt.get())) {
         throw new VerifyFailure(FailureReason.UNSUPPORTED_DUMP, "the backup has a psql command, and psql refused it (a backup may only hold SQL): "
             + excerpt.get().replaceFirst("^psql:<stdin>:\\d+: ", ""));
       }
-      if (feeder == null && excerpt.isPresent() && excerpt.get().contains(NEWER_ARCHIVE)) {
+      if (!psql && excerpt.isPresent() && excerpt.get().contains(NEWER_ARCHIVE)) {
         throw new VerifyFailure(FailureReason.DUMP_TOO_NEW, "a newer pg_dump made the dump; " + tool + " cannot read it: " + excerpt.get());
       }
-      FailureReason reason = feeder != null && code == PSQL_CONNECTION_FAILED ? FailureReason.SCRATCH_UNAVAILABLE : FailureReason.RESTORE_FAILED;
+      FailureReason reason = psql && code == PSQL_CONNECTION_FAILED ? FailureReason.SCRATCH_UNAVAILABLE : FailureReason.RESTORE_FAILED;
       throw new VerifyFailure(reason, tool + " exited with " + code + excerpt.map(e -> ": " + e).orElse(""));
     }
     return fed;

@@ -53,6 +53,37 @@ class AuditTest {
     }
   }
 
+  /**
+   * Kubernetes mounts a Secret as links (key -> ..data/key -> ..2026_11_30/key); a link's own mode is
+   * 0777, so auditing the link instead of its target paged on every such mount and never saw the key.
+   */
+  @Test
+  void aLinkIsJudgedByTheFileItPointsTo() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("..2026_11_30"));
+    Path privateKey = Files.writeString(data.resolve("signer.key"), "not a real key");
+    Path openConfig = Files.writeString(data.resolve("signer-config.toml"), "[signer]");
+    Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(openConfig, PosixFilePermissions.fromString("rw-r--r--"));
+    Path keyLink = Files.createSymbolicLink(dir.resolve("signer.key"), privateKey);
+    Path configLink = Files.createSymbolicLink(dir.resolve("signer-config.toml"), openConfig);
+    String yaml = """
+        audit:
+          interval: 1s
+          files:
+            - path: "%s"
+              max_mode: "0600"
+            - path: "%s"
+              max_mode: "0600"
+        """.formatted(keyLink, configLink);
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(1.0, s.get("sbtc_audit_file_mode_ok{path=\"" + keyLink + "\"}"), s.body());
+      assertEquals(384.0, s.get("sbtc_audit_file_mode{path=\"" + keyLink + "\"}"), "0600, the target's mode");
+      assertEquals(0.0, s.get("sbtc_audit_file_mode_ok{path=\"" + configLink + "\"}"), "a link to a 0644 file");
+      assertEquals(420.0, s.get("sbtc_audit_file_mode{path=\"" + configLink + "\"}"));
+    }
+  }
+
   @Test
   void listenersOnPublicAddressesOutsideTheAllowedPortsAreReported() throws Exception {
     Path tcp = Files.writeString(dir.resolve("tcp"), Fixtures.text("audit/proc-net-tcp"));

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.source.backup;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -288,6 +289,7 @@ class BackupVerifierTest {
           echo "passfile: $PGPASSFILE"
         } > "%1$s"
         cp "$PGPASSFILE" "%1$s.pgpass"
+        cat > "%1$s.stdin"
         exit 1
         """.formatted(seen));
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
@@ -298,8 +300,12 @@ class BackupVerifierTest {
     List<String> lines = Files.readAllLines(seen);
     assertFalse(lines.get(0).contains(SignerPostgres.VERIFIER_PASSWORD), lines.get(0));
     assertTrue(lines.get(0).startsWith("args: --no-password --exit-on-error --no-owner --no-privileges --no-tablespaces"
-        + " --no-publications --no-subscriptions --host 127.0.0.1 --port " + pg.scratch.getPort() + " --username sbtc_verifier --dbname sbtc_verify_"),
-        lines.get(0));
+        + " --no-publications --no-subscriptions --format custom --host 127.0.0.1 --port " + pg.scratch.getPort()
+        + " --username sbtc_verifier --dbname sbtc_verify_"), lines.get(0));
+    // No path: the dump comes on standard input from the file as the verifier opened it (no link
+    // followed), so a link swapped into the directory after the check is never opened by pg_restore.
+    assertFalse(lines.get(0).contains(dir.toString()), lines.get(0));
+    assertArrayEquals(Files.readAllBytes(custom), Files.readAllBytes(dir.resolve("seen.txt.stdin")));
     assertEquals("PGPASSWORD=unset", lines.get(1));
     assertEquals("mode: 600", lines.get(2));
     assertTrue(lines.get(3).startsWith("passfile: " + tmp), lines.get(3));
