@@ -73,6 +73,8 @@ final class DemoNodes {
     long height = DemoUpstreams.bitcoinHeight(elapsed);
     String result = switch (method) {
       case "uptime" -> Long.toString(Instant.now().getEpochSecond() - startedAt + 3 * 86_400);
+      // The sBTC mainnet node runs with -txindex; the demo node's index keeps up with its chain.
+      case "getindexinfo" -> "{\"txindex\":{\"synced\":true,\"best_block_height\":" + height + "}}";
       case "getblockchaininfo", "getblockheader" -> block(templates.get(method), height)
           .replace("{{SIZE_ON_DISK}}", Long.toString(761_204_331_908L + (height - DemoUpstreams.BITCOIN_START) * 1_650_000));
       case "getnetworkinfo" -> {
