@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -143,7 +144,10 @@ public final class StacksSource implements Source {
       cycle = Json.count(r, "/reward_cycle_id", POX); // deprecated, but older nodes have only this
     }
     OptionalLong current = cycle;
-    return m -> m.gauge("sbtc_stacks_reward_cycle", "The current PoX reward cycle (/v2/pox current_cycle.id).", current);
+    OptionalDouble epoch = StacksEpoch.current(r, POX);
+    return m -> m.gauge("sbtc_stacks_reward_cycle", "The current PoX reward cycle (/v2/pox current_cycle.id).", current)
+        .gauge("sbtc_stacks_epoch", "The Stacks epoch the node is in as a number, e.g. 3.1 for Epoch31 and 2.05 for Epoch2_05 (/v2/pox current_epoch).",
+            epoch);
   }
 
   private static OptionalLong peerCount(JsonNode r, String pointer) {
