@@ -21,6 +21,7 @@ import io.sbtc.exporter.source.backup.BackupVerifySource;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
+import io.sbtc.exporter.source.stacks.StacksMetricsSource;
 import io.sbtc.exporter.source.stacks.StacksSource;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -59,8 +60,11 @@ final class Sources {
     }
     config.bitcoin().ifPresent(bitcoin ->
         sources.add(new SourceSpec(BitcoinSource.NAME, bitcoin, () -> new BitcoinSource(vertx, bitcoin, clock))));
-    config.stacks().ifPresent(stacks ->
-        sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock))));
+    config.stacks().ifPresent(stacks -> {
+      sources.add(new SourceSpec(StacksSource.NAME, stacks, () -> new StacksSource(vertx, stacks, clock)));
+      stacks.metricsUrl().ifPresent(url ->
+          sources.add(new SourceSpec(StacksMetricsSource.NAME, stacks, () -> new StacksMetricsSource(vertx, stacks))));
+    });
     config.versions().flatMap(VersionsConfig::releaseFeed).ifPresent(feed ->
         sources.add(new SourceSpec(ReleaseFeedSource.NAME, feed, () -> new ReleaseFeedSource(vertx, feed))));
     config.signerDb().ifPresent(db -> sources.add(new SourceSpec(SignerDbSource.NAME, db, () -> new SignerDbSource(vertx, db))));

@@ -106,6 +106,7 @@ class MetricsDocTest {
         stacks:
           rpc_url: "%1$s"
           interval: 1s
+          metrics_url: "%1$s/stacks-node-metrics"
         versions:
           minimum:
             bitcoind: "25.0"
@@ -152,6 +153,7 @@ class MetricsDocTest {
     upstream.stubFor(get("/v2/info").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-info.json"))));
     upstream.stubFor(get("/v2/neighbors").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-neighbors.json"))));
     upstream.stubFor(get("/v2/pox").willReturn(aResponse().withBody(Fixtures.text("stacks/v2-pox.json"))));
+    upstream.stubFor(get("/stacks-node-metrics").willReturn(aResponse().withBody(Fixtures.text("stacks/node-metrics.prom"))));
   }
 
   @Test
