@@ -15,6 +15,7 @@ import io.sbtc.exporter.source.logs.LogFilesSource;
 import io.sbtc.exporter.derived.ChainLag;
 import io.sbtc.exporter.derived.DkgKeyCheck;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
+import io.sbtc.exporter.source.disk.DiskSource;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
 import io.sbtc.exporter.source.backup.BackupSource;
 import io.sbtc.exporter.source.backup.BackupVerifySource;
@@ -25,8 +26,11 @@ import io.sbtc.exporter.source.stacks.StacksMetricsSource;
 import io.sbtc.exporter.source.stacks.StacksSource;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one place where config sections become sources: every source the exporter can poll is
@@ -76,7 +80,21 @@ final class Sources {
             () -> new BackupVerifySource(vertx, backup, config.signerDb())));
       }
     }
+    config.disk().ifPresent(disk -> {
+      List<Path> paths = diskPaths(config);
+      // The watched paths come from other sections too: a change to any of them restarts it.
+      sources.add(new SourceSpec(DiskSource.NAME, List.of(disk, paths), () -> new DiskSource(vertx, disk.schedule(), paths)));
+    });
     return sources;
+  }
+
+  /** disk.paths, then every backup directory and log directory, each once. */
+  static List<Path> diskPaths(ExporterConfig config) {
+    Set<Path> paths = new LinkedHashSet<>();
+    config.disk().ifPresent(d -> paths.addAll(d.paths()));
+    config.backups().forEach(b -> paths.add(b.path().toAbsolutePath().normalize()));
+    config.logs().forEach(l -> l.path().ifPresent(p -> paths.add(p.toAbsolutePath().normalize())));
+    return List.copyOf(paths);
   }
 
   static List<DerivedMetrics> derived(ExporterConfig config) {

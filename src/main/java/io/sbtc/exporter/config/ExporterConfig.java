@@ -23,6 +23,7 @@ public record ExporterConfig(
     Optional<VersionsConfig> versions,
     Optional<SignerDbConfig> signerDb,
     List<BackupConfig> backups,
+    Optional<DiskConfig> disk,
     ConfigText text) {
 
   /** Outside the 9100-9999 range, which the Prometheus default port allocations list has filled. */
@@ -43,18 +44,19 @@ public record ExporterConfig(
     Optional<SignerDbConfig> signerDb = root.object("signer_db").map(SignerDbConfig::read);
     // After signer_db: a backup's verify.scratch_url is checked against it.
     List<BackupConfig> backups = BackupConfig.readAll(root, "backups", signerDb);
+    Optional<DiskConfig> disk = root.object("disk").map(DiskConfig::read);
     root.rejectUnknownKeys();
-    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+    return new ExporterConfig(root.file(), listen, webConfig, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups, disk,
         new ConfigText(root.printed()));
   }
 
   public ExporterConfig withListenAddress(ListenAddress address) {
-    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+    return new ExporterConfig(file, address, webConfigFile, signer, audit, logs, bitcoin, stacks, versions, signerDb, backups, disk,
         text.with("listen_address", address.toString()));
   }
 
   public ExporterConfig withWebConfigFile(Path webConfig) {
-    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions, signerDb, backups,
+    return new ExporterConfig(file, listenAddress, Optional.of(webConfig), signer, audit, logs, bitcoin, stacks, versions, signerDb, backups, disk,
         text.with("web_config_file", webConfig.toString()));
   }
 }
