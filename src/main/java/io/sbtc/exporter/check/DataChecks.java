@@ -1,10 +1,12 @@
 package io.sbtc.exporter.check;
 
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
 import io.sbtc.exporter.source.backup.BackupSource;
 import io.sbtc.exporter.source.backup.BackupVerifySource;
+import io.sbtc.exporter.source.disk.DiskConfig;
 import io.sbtc.exporter.source.disk.DiskSource;
+import io.sbtc.exporter.source.logs.LogConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,7 @@ final class DataChecks {
 
   /** As SbtcDiskSpaceLow and SbtcDiskInodesLow, at their default thresholds: per watched path. */
   static Verdict disk(Readings r) {
-    if (r.config().disk().isEmpty()) {
+    if (r.config().section(DiskConfig.class).isEmpty()) {
       return Verdict.notConfigured("no disk is watched",
           "add a disk: section; it watches the backup and log directories, and paths: adds bitcoind's datadir and PostgreSQL's data directory");
     }
@@ -62,7 +64,7 @@ final class DataChecks {
 
   /** As SbtcBackupTooOld and SbtcBackupTooSmall: against the max_age and min_size each backup exports. */
   static Verdict backupFresh(Readings r) {
-    List<BackupConfig> backups = r.config().backups();
+    List<BackupConfig> backups = r.config().sections(BackupConfig.class);
     if (backups.isEmpty()) {
       return Verdict.notConfigured("no backup is watched", "add a backups entry for the directory of the signer database's dumps");
     }
@@ -98,7 +100,7 @@ final class DataChecks {
 
   /** As SbtcBackupVerifyFailed: the latest restore test of each backup that has one. */
   static Verdict backupRestores(Readings r) {
-    List<BackupConfig> backups = r.config().backups();
+    List<BackupConfig> backups = r.config().sections(BackupConfig.class);
     if (backups.isEmpty()) {
       return Verdict.notConfigured("no backup is watched", "add a backups entry with verify: (a scratch PostgreSQL server to restore into)");
     }
@@ -136,7 +138,7 @@ final class DataChecks {
    * (sbtc_threshold:wal_archive_max_age_seconds), which the exporter does not read.
    */
   static Verdict signerDb(Readings r) {
-    if (r.config().signerDb().isEmpty()) {
+    if (r.config().section(SignerDbConfig.class).isEmpty()) {
       return Verdict.notConfigured("the signer's database is not watched", "add signer_db (a read-only user, see docs/database.md)");
     }
     Optional<String> problem = r.problem(SignerDbSource.NAME);
@@ -160,7 +162,7 @@ final class DataChecks {
 
   /** As SbtcLogRetentionShort and SbtcLogSilent, against each component's min_retention and max_silence. */
   static Verdict logRetention(Readings r) {
-    List<LogConfig> logs = r.config().logs();
+    List<LogConfig> logs = r.config().sections(LogConfig.class);
     if (logs.isEmpty()) {
       return Verdict.notConfigured("no log retention is measured",
           "add logs entries for the signer, the Stacks node and the Bitcoin node (min_retention: 7d)");

@@ -2,6 +2,7 @@ package io.sbtc.exporter.soak;
 
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.soak.FaultyUpstream.Mode;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import io.sbtc.exporter.testing.ExporterProcess;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.Vertx;
@@ -132,7 +133,7 @@ public final class Soak {
     ScheduledExecutorService scraper = Executors.newScheduledThreadPool(2);
     try {
       int backend = DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
-          .signer().orElseThrow().metricsUrl().orElseThrow().getPort();
+          .section(SignerConfig.class).orElseThrow().metricsUrl().orElseThrow().getPort();
       for (String source : SOURCES) {
         upstreams.put(source, new FaultyUpstream(source, backend));
       }

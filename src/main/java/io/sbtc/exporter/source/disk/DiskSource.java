@@ -1,16 +1,19 @@
 package io.sbtc.exporter.source.disk;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Schedule;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
-import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Metrics;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.sbtc.exporter.source.backup.BackupConfig;
+import io.sbtc.exporter.source.logs.LogConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code disk}: size, free bytes and free inodes of the filesystems that hold the watched paths
@@ -18,59 +21,55 @@ import java.util.List;
  * are the mounted volumes. A path that cannot be read costs only its own series; the poll fails
  * only when none can be.
  */
-public final class DiskSource implements Source {
+public final class DiskSource {
   public static final String NAME = "disk";
   static final String DEFAULT_STAT = "stat";
 
-  private final Vertx vertx;
-  private final Schedule schedule;
   private final List<Path> paths;
   private final StatFs statFs;
 
-  public DiskSource(Vertx vertx, Schedule schedule, List<Path> paths) {
-    this(vertx, schedule, paths, DEFAULT_STAT);
-  }
-
-  DiskSource(Vertx vertx, Schedule schedule, List<Path> paths, String statBinary) {
-    this.vertx = vertx;
-    this.schedule = schedule;
+  DiskSource(List<Path> paths, String statBinary) {
     this.paths = List.copyOf(paths);
     this.statFs = new StatFs(statBinary);
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /**
+   * The one source of a {@code disk:} section. Its paths come from other sections too (every backup
+   * and every log directory), so a change to any of them replaces it.
+   */
+  public static List<SourceSpec> specs(DiskConfig config, List<BackupConfig> backups, List<LogConfig> logs, SourceContext context) {
+    List<Path> paths = paths(config, backups, logs);
+    // A process per path: blocking work from start to end, so the whole poll runs on a worker.
+    return List.of(new SourceSpec(NAME, config.schedule(), List.of(config, paths),
+        () -> Source.onWorker(context.vertx(), new DiskSource(paths, DEFAULT_STAT)::readAll)));
   }
 
-  @Override
-  public Schedule schedule() {
-    return schedule;
+  /** disk.paths, then every backup directory and log directory, each once. */
+  static List<Path> paths(DiskConfig config, List<BackupConfig> backups, List<LogConfig> logs) {
+    Set<Path> paths = new LinkedHashSet<>(config.paths());
+    backups.forEach(b -> paths.add(b.path().toAbsolutePath().normalize()));
+    logs.forEach(l -> {
+      if (l instanceof LogConfig.Files files) {
+        paths.add(files.path().toAbsolutePath().normalize());
+      }
+    });
+    return List.copyOf(paths);
   }
 
-  @Override
-  public Future<SourceSnapshot> poll() {
-    // A process per path: blocking work, so a worker.
-    return vertx.executeBlocking(this::readAll, false);
-  }
-
-  private SourceSnapshot readAll() {
-    // Every path's stat runs at once until the poll's timeout less a tenth, so a hung mount fails alone.
-    long deadline = System.nanoTime() + timeout().minus(timeout().dividedBy(10)).toNanos();
+  SourceSnapshot readAll(Poll poll) {
+    // Every path's stat runs at once until the poll's part deadline, so a hung mount fails alone.
+    long deadline = System.nanoTime() + poll.partDeadline().remaining().toNanos();
     List<StatFs.Running> running = paths.stream().map(p -> statFs.start(p, deadline)).toList();
     Metrics m = new Metrics();
-    List<SourceException> errors = new ArrayList<>();
-    int read = 0;
     for (int i = 0; i < paths.size(); i++) {
       Path path = paths.get(i);
-      StatFs.Usage u;
-      try {
-        u = StatFs.finish(running.get(i));
-      } catch (SourceException e) {
-        errors.add(e);
+      StatFs.Running r = running.get(i);
+      // Each path is a part of the poll: one that cannot be read costs only its own series.
+      Optional<StatFs.Usage> read = poll.read(path.toString(), () -> StatFs.finish(r));
+      if (read.isEmpty()) {
         continue;
       }
-      read++;
+      StatFs.Usage u = read.get();
       Labels labels = Labels.of("path", path.toString());
       // One family per series: the core merges families of one name, as it does across sources.
       m.gauge("sbtc_disk_size_bytes", "Size of the filesystem that holds the path (statfs f_blocks).", labels, u.sizeBytes());
@@ -82,9 +81,6 @@ public final class DiskSource implements Source {
       u.inodesFree().ifPresent(n -> m.gauge("sbtc_disk_inodes_free",
           "Free inodes of the filesystem that holds the path (statfs f_ffree); absent when it has no fixed number.", labels, n));
     }
-    if (read == 0 && !errors.isEmpty()) {
-      throw errors.get(0);
-    }
-    return new SourceSnapshot(m.build(), errors);
+    return poll.snapshot(m.build());
   }
 }

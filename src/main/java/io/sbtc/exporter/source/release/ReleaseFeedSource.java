@@ -5,14 +5,16 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.VersionsConfig;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.common.Version;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
-import io.sbtc.exporter.derived.Version;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Json;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.vertx.core.Future;
@@ -22,7 +24,6 @@ import io.vertx.core.http.HttpMethod;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,38 +47,37 @@ public final class ReleaseFeedSource implements Source {
 
   public ReleaseFeedSource(Vertx vertx, VersionsConfig.ReleaseFeed config) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), MAX_BODY_BYTES);
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** Only when {@code versions.release_feed} is set: the minimums alone need no source. */
+  public static List<SourceSpec> specs(VersionsConfig versions, SourceContext context) {
+    return versions.releaseFeed().stream()
+        .map(feed -> new SourceSpec(NAME, feed.schedule(), feed, () -> new ReleaseFeedSource(context.vertx(), feed)))
+        .toList();
   }
 
+  /** One part per component; a component that fails keeps its last answer (rate limits come and go). */
   @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    List<Future<Optional<SourceException>>> fetches = new ArrayList<>();
-    config.repos().forEach((component, repo) -> fetches.add(fetch(component, repo)
-        .map(latest -> {
-          cache.put(component, latest);
-          return Optional.<SourceException>empty();
-        })
-        .otherwise(e -> Optional.of(e instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, e.toString())))));
-    return Future.join(fetches).map(done -> {
-      List<SourceException> errors = fetches.stream().map(Future::result).flatMap(Optional::stream).toList();
-      if (cache.isEmpty() && !errors.isEmpty()) {
-        throw errors.get(0);
-      }
-      return new SourceSnapshot(metrics(), errors);
+  public Future<SourceSnapshot> poll(Poll poll) {
+    Map<String, Future<Latest>> fetches = new LinkedHashMap<>();
+    config.repos().forEach((component, repo) -> fetches.put(component, fetch(component, repo, poll.deadline())));
+    return Future.join(List.copyOf(fetches.values())).otherwiseEmpty().map(done -> {
+      fetches.forEach((component, f) -> {
+        if (f.succeeded()) {
+          cache.put(component, f.result());
+          poll.answered(component);
+        } else if (cache.containsKey(component)) {
+          poll.failedKeepingEarlierAnswer(component, f.cause());
+        } else {
+          poll.failed(component, f.cause());
+        }
+      });
+      return poll.snapshot(metrics());
     });
   }
 
-  private Future<Latest> fetch(String component, String repo) {
+  private Future<Latest> fetch(String component, String repo, Deadline deadline) {
     URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/repos/" + repo + "/releases?per_page=30");
     String where = Redact.url(uri.toString());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -88,7 +88,7 @@ public final class ReleaseFeedSource implements Source {
       headers.add("If-None-Match", cached.etag());
     }
     config.token().ifPresent(t -> headers.add("Authorization", "Bearer " + t.reveal()));
-    return http.send(HttpMethod.GET, uri, headers, null, timeout(), MAX_BODY_BYTES).map(r -> {
+    return http.send(HttpMethod.GET, uri, headers, null, deadline).map(r -> {
       if (r.status() == 304 && cached != null) {
         return cached;
       }

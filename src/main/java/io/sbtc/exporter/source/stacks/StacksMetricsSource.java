@@ -1,8 +1,7 @@
 package io.sbtc.exporter.source.stacks;
 
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.StacksConfig;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.PrometheusRelay;
@@ -24,32 +23,21 @@ public final class StacksMetricsSource implements Source {
   private final Vertx vertx;
   private final UpstreamHttp http;
   private final URI url;
-  private final StacksConfig config;
   private final PrometheusRelay relay;
 
   public StacksMetricsSource(Vertx vertx, StacksConfig config) {
     this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), config.maxBodySize());
     this.url = config.metricsUrl().orElseThrow();
-    this.config = config;
     this.relay = new PrometheusRelay("the Stacks node", "sbtc_stacks_metrics", "stacks.max_series", config.relayPrefix(), config.maxSeries());
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
+  public Future<SourceSnapshot> poll(Poll poll) {
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
-    return http.get(url, accept, timeout(), config.maxBodySize())
+    return http.get(url, accept, poll.deadline())
+        // Parsing up to max_body_size of text is real work: keep it off the event loop.
         .compose(response -> vertx.executeBlocking(() -> relay.relay(response.text(where), where), false));
   }
 

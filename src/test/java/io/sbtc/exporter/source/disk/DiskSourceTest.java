@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.Schedule;
+import io.sbtc.exporter.core.Poll;
+import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -125,8 +126,7 @@ class DiskSourceTest {
   @Test
   void hangingStatIsKilledAtTheDeadline() throws Exception {
     Path fake = script("hanging-stat", "#!/bin/sh\ncase \"$5\" in */slow) exec sleep 30;; esac\nexec stat \"$@\"\n");
-    SourceSnapshot snapshot = poll(new DiskSource(vertx(), new Schedule(Duration.ofHours(1), Duration.ofSeconds(2)),
-        List.of(dir.resolve("slow"), dir), fake.toString()));
+    SourceSnapshot snapshot = poll(new DiskSource(List.of(dir.resolve("slow"), dir), fake.toString()), Duration.ofSeconds(2));
     assertEquals(1, snapshot.partialErrors().size());
     assertEquals(ErrorReason.TIMEOUT, snapshot.partialErrors().get(0).reason());
     assertTrue(snapshot.partialErrors().get(0).getMessage().startsWith(dir.resolve("slow") + ": stat -f did not finish"));
@@ -138,8 +138,8 @@ class DiskSourceTest {
   @Test
   void statThatPrintsNonsenseIsAParseError() throws Exception {
     Path fake = script("odd-stat", "#!/bin/sh\necho 'Blocks: Total: 1 Free: 2'\n");
-    ExecutionException e = assertThrows(ExecutionException.class, () -> poll(new DiskSource(vertx(),
-        new Schedule(Duration.ofHours(1), Duration.ofSeconds(5)), List.of(dir), fake.toString())));
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> poll(new DiskSource(List.of(dir), fake.toString()), Duration.ofSeconds(5)));
     assertEquals(ErrorReason.PARSE, ((SourceException) e.getCause()).reason());
   }
 
@@ -166,7 +166,9 @@ class DiskSourceTest {
     return p;
   }
 
-  private static SourceSnapshot poll(DiskSource source) throws Exception {
-    return source.poll().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  /** One poll as the core runs it: on a worker, with a Poll of this timeout. */
+  private SourceSnapshot poll(DiskSource source, Duration timeout) throws Exception {
+    return Source.onWorker(vertx(), source::readAll).poll(Poll.start(timeout))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
