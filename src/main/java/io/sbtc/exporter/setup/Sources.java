@@ -54,7 +54,8 @@ public final class Sources {
           (backup, context, all) -> BackupSources.specs(backup, all.section(SignerDbConfig.class), context)),
       // Watches the backup and log directories besides its own paths.
       new Section<>("disk", DiskConfig.class,
-          (root, key, before) -> root.object(key).flatMap(node -> node.readEntry(() -> DiskConfig.read(node))).stream().toList(),
+          (root, key, before) -> root.object(key).flatMap(node -> node.readEntry(() -> DiskConfig.read(node,
+              before.sections(BackupConfig.class), before.sections(LogConfig.class)))).stream().toList(),
           (disk, context, all) -> DiskSource.specs(disk, all.sections(BackupConfig.class), all.sections(LogConfig.class), context)));
 
   /** Every section of the table from {@code root}, in order. */

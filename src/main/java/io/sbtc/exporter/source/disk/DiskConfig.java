@@ -2,6 +2,8 @@ package io.sbtc.exporter.source.disk;
 
 import io.sbtc.exporter.config.ConfigNode;
 import io.sbtc.exporter.core.Schedule;
+import io.sbtc.exporter.source.backup.BackupConfig;
+import io.sbtc.exporter.source.logs.LogConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ public record DiskConfig(List<Path> paths, Schedule schedule) {
     paths = List.copyOf(paths);
   }
 
-  public static DiskConfig read(ConfigNode node) {
+  /** Reads the section; the backups and logs read before it are watched too, so paths may then be left out. */
+  public static DiskConfig read(ConfigNode node, List<BackupConfig> backups, List<LogConfig> logs) {
     List<String> listed = node.stringList("paths");
     List<Path> paths = new ArrayList<>();
     for (int i = 0; i < listed.size(); i++) {
@@ -33,6 +36,10 @@ public record DiskConfig(List<Path> paths, Schedule schedule) {
     }
     Schedule schedule = node.schedule(DEFAULT_SCHEDULE);
     node.rejectUnknownKeys();
-    return new DiskConfig(paths, schedule);
+    DiskConfig config = new DiskConfig(paths, schedule);
+    if (DiskSource.paths(config, backups, logs).isEmpty()) {
+      throw node.error("watches nothing: list paths (bitcoind's datadir, PostgreSQL's data directory), or add backups or logs entries with a path");
+    }
+    return config;
   }
 }
