@@ -95,6 +95,9 @@ public final class Checklist {
               "sbtc_stacks_burn_block_lag_blocks", "sbtc_stacks_peers"),
           List.of("SbtcStacksNotSynced", "SbtcStacksTipStale", "SbtcStacksBurnBlockLag", "SbtcStacksFewPeers", "SbtcStacksNodeUnreachable"),
           ServiceChecks::stacksNode),
+      new Item("disk", NODES, "The disks holding the nodes', the database's, the backups' and the logs' data have room",
+          List.of("sbtc_disk_size_bytes", "sbtc_disk_available_bytes", "sbtc_disk_inodes", "sbtc_disk_inodes_free"),
+          List.of("SbtcDiskSpaceLow", "SbtcDiskFillingUp", "SbtcDiskInodesLow"), DataChecks::disk),
       new Item("dedicated-nodes", NODES, "The nodes serve this signer only", List.of(), List.of(), Checklist::dedicatedNodes),
 
       new Item("signer", SIGNING, "The signer follows both chains, has peers and its work succeeds",

@@ -3,6 +3,8 @@ package io.sbtc.exporter.check;
 import io.sbtc.exporter.source.backup.BackupConfig;
 import io.sbtc.exporter.source.backup.BackupSource;
 import io.sbtc.exporter.source.backup.BackupVerifySource;
+import io.sbtc.exporter.source.disk.DiskConfig;
+import io.sbtc.exporter.source.disk.DiskSource;
 import io.sbtc.exporter.source.logs.LogConfig;
 import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
@@ -16,7 +18,49 @@ final class DataChecks {
   static final double PRACTICE_LOG_RETENTION_SECONDS = LogConfig.DEFAULT_MIN_RETENTION.toSeconds();
   static final int PRACTICE_LOG_COMPONENTS = 3;
 
+  /** The defaults of sbtc_threshold:disk_min_free_ratio and disk_min_free_inodes_ratio, which SbtcDiskSpaceLow and SbtcDiskInodesLow use. */
+  static final double DISK_MIN_FREE_RATIO = 0.1;
+  static final double DISK_MIN_FREE_INODES_RATIO = 0.1;
+
   private DataChecks() {}
+
+  /** As SbtcDiskSpaceLow and SbtcDiskInodesLow, at their default thresholds: per watched path. */
+  static Verdict disk(Readings r) {
+    if (r.config().section(DiskConfig.class).isEmpty()) {
+      return Verdict.notConfigured("no disk is watched",
+          "add a disk: section; it watches the backup and log directories, and paths: adds bitcoind's datadir and PostgreSQL's data directory");
+    }
+    Optional<String> problem = r.problem(DiskSource.NAME);
+    if (problem.isPresent()) {
+      // The exporter could not ask (no stat, nothing mounted where configured): that says nothing about space.
+      return Verdict.unknown("cannot judge " + problem.get());
+    }
+    Parts parts = new Parts();
+    for (Readings.Sample size : r.samples("sbtc_disk_size_bytes")) {
+      String path = size.label("path");
+      OptionalDouble available = r.value("sbtc_disk_available_bytes", "path", path);
+      if (available.isEmpty() || size.value() <= 0) {
+        parts.add(State.UNKNOWN, path + ": no reading");
+        continue;
+      }
+      double free = available.getAsDouble() / size.value();
+      String fact = path + ": " + Facts.bytes(available.getAsDouble()) + " free of " + Facts.bytes(size.value())
+          + " (" + Math.round(free * 100) + "%)";
+      OptionalDouble inodes = r.value("sbtc_disk_inodes", "path", path);
+      OptionalDouble inodesFree = r.value("sbtc_disk_inodes_free", "path", path);
+      if (free < DISK_MIN_FREE_RATIO) {
+        parts.add(State.FAIL, fact + ", minimum " + Math.round(DISK_MIN_FREE_RATIO * 100) + "%");
+      } else if (inodes.isPresent() && inodesFree.isPresent() && inodes.getAsDouble() > 0
+          && inodesFree.getAsDouble() / inodes.getAsDouble() < DISK_MIN_FREE_INODES_RATIO) {
+        parts.add(State.FAIL, path + ": " + Math.round(inodesFree.getAsDouble() / inodes.getAsDouble() * 100) + "% of inodes free, minimum "
+            + Math.round(DISK_MIN_FREE_INODES_RATIO * 100) + "%");
+      } else {
+        parts.add(State.PASS, fact);
+      }
+    }
+    r.partialErrors(DiskSource.NAME).forEach(e -> parts.add(State.UNKNOWN, "cannot judge " + e.getMessage()));
+    return parts.isEmpty() ? Verdict.unknown("no disk reading yet") : parts.verdict();
+  }
 
   /** As SbtcBackupTooOld and SbtcBackupTooSmall: against the max_age and min_size each backup exports. */
   static Verdict backupFresh(Readings r) {

@@ -24,6 +24,7 @@ final class DemoNodes {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long the demo Stacks node takes to notice a new Bitcoin block. */
   private static final long BURN_DELAY_SECONDS = 8;
+  static final String STACKS_NODE_METRICS = "/stacks-node/metrics";
 
   private final long startedAt = Instant.now().getEpochSecond();
   private final Map<String, String> templates = Map.of(
@@ -34,12 +35,15 @@ final class DemoNodes {
   private final String stacksInfo = DemoUpstreams.resource("stacks-v2-info.json");
   private final String stacksNeighbors = DemoUpstreams.resource("stacks-v2-neighbors.json");
   private final String stacksPox = DemoUpstreams.resource("stacks-v2-pox.json");
+  private final String stacksNodeMetrics = DemoUpstreams.resource("stacks-node-metrics.prom");
 
   void mount(Router router) {
     router.post("/").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::rpc);
     router.get("/v2/info").handler(ctx -> json(ctx, stacksInfo()));
     router.get("/v2/neighbors").handler(ctx -> json(ctx, stacksNeighbors));
     router.get("/v2/pox").handler(ctx -> json(ctx, stacksPox()));
+    router.get(STACKS_NODE_METRICS).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+        .end(stacksNodeMetrics()));
   }
 
   /** Answers a batch or a single call the way bitcoind does: legacy envelopes, compact, one line. */
@@ -73,6 +77,8 @@ final class DemoNodes {
     long height = DemoUpstreams.bitcoinHeight(elapsed);
     String result = switch (method) {
       case "uptime" -> Long.toString(Instant.now().getEpochSecond() - startedAt + 3 * 86_400);
+      // The sBTC mainnet node runs with -txindex; the demo node's index keeps up with its chain.
+      case "getindexinfo" -> "{\"txindex\":{\"synced\":true,\"best_block_height\":" + height + "}}";
       case "getblockchaininfo", "getblockheader" -> block(templates.get(method), height)
           .replace("{{SIZE_ON_DISK}}", Long.toString(761_204_331_908L + (height - DemoUpstreams.BITCOIN_START) * 1_650_000));
       case "getnetworkinfo" -> {
@@ -110,6 +116,13 @@ final class DemoNodes {
         .replace("{{TIME}}", Long.toString(time))
         .replace("{{MEDIANTIME}}", Long.toString(time - 3_312))
         .replace("{{NTX}}", Long.toString(2_400 + Math.floorMod(blockHash(height).hashCode(), 1_900)));
+  }
+
+  /** The Stacks node's own metrics endpoint (its prometheus_bind), with the same tips as its RPC. */
+  private String stacksNodeMetrics() {
+    long elapsed = Instant.now().getEpochSecond() - DemoUpstreams.GENESIS;
+    return stacksNodeMetrics.replace("{{BURN}}", Long.toString(DemoUpstreams.bitcoinHeight(Math.max(0, elapsed - BURN_DELAY_SECONDS))))
+        .replace("{{STX}}", Long.toString(DemoUpstreams.stacksHeight(elapsed)));
   }
 
   private String stacksInfo() {

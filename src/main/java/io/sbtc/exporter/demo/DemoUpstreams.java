@@ -53,13 +53,14 @@ public final class DemoUpstreams {
             timeout: 4s
           stacks:
             rpc_url: "%1$s"
+            metrics_url: "%1$s%3$s"
             interval: 5s
             timeout: 4s
           versions:
             minimum:
               bitcoind: "25.0"
               stacks_node: "3.1.0.0.5"
-          """.formatted(base, DEMO_PASSWORD_VAR);
+          """.formatted(base, DEMO_PASSWORD_VAR, DemoNodes.STACKS_NODE_METRICS);
       return ConfigLoader.parse("(demo)", yaml, name -> name.equals(DEMO_PASSWORD_VAR) ? "demo" : System.getenv(name));
     });
   }

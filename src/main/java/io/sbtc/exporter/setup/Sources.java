@@ -13,6 +13,8 @@ import io.sbtc.exporter.source.backup.BackupConfig;
 import io.sbtc.exporter.source.backup.BackupSources;
 import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
+import io.sbtc.exporter.source.disk.DiskConfig;
+import io.sbtc.exporter.source.disk.DiskSource;
 import io.sbtc.exporter.source.logs.LogConfig;
 import io.sbtc.exporter.source.logs.LogSources;
 import io.sbtc.exporter.source.postgres.SignerDbConfig;
@@ -49,7 +51,12 @@ public final class Sources {
       // verification compares the restored DKG key with the live one.
       new Section<>("backups", BackupConfig.class,
           (root, key, before) -> BackupConfig.readAll(root.objectList(key), before.section(SignerDbConfig.class)),
-          (backup, context, all) -> BackupSources.specs(backup, all.section(SignerDbConfig.class), context)));
+          (backup, context, all) -> BackupSources.specs(backup, all.section(SignerDbConfig.class), context)),
+      // Watches the backup and log directories besides its own paths.
+      new Section<>("disk", DiskConfig.class,
+          (root, key, before) -> root.object(key).flatMap(node -> node.readEntry(() -> DiskConfig.read(node,
+              before.sections(BackupConfig.class), before.sections(LogConfig.class)))).stream().toList(),
+          (disk, context, all) -> DiskSource.specs(disk, all.sections(BackupConfig.class), all.sections(LogConfig.class), context)));
 
   /** Every section of the table from {@code root}, in order. */
   static Sections read(ConfigNode root) {

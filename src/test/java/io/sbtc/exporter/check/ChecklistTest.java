@@ -185,6 +185,43 @@ class ChecklistTest {
         + "only 2 of the 3 components measured (the signer, the Stacks node and the Bitcoin node)", r.verdict().fact());
   }
 
+  /** As SbtcDiskSpaceLow and SbtcDiskInodesLow at their default 10%: each watched path is a part, the worst first. */
+  @Test
+  void aNearlyFullDiskOrOneOutOfInodesFailsAndNamesItsPath() {
+    String yaml = """
+        disk:
+          paths: ["/mnt/bitcoin", "/var/lib/postgresql", "/var/log/sbtc"]
+        """;
+    String exposition = """
+        sbtc_disk_size_bytes{path="/mnt/bitcoin"} 1000000000000
+        sbtc_disk_available_bytes{path="/mnt/bitcoin"} 80000000000
+        sbtc_disk_size_bytes{path="/var/lib/postgresql"} 200000000000
+        sbtc_disk_available_bytes{path="/var/lib/postgresql"} 100000000000
+        sbtc_disk_inodes{path="/var/lib/postgresql"} 13107200
+        sbtc_disk_inodes_free{path="/var/lib/postgresql"} 12000000
+        sbtc_disk_size_bytes{path="/var/log/sbtc"} 100000000000
+        sbtc_disk_available_bytes{path="/var/log/sbtc"} 60000000000
+        sbtc_disk_inodes{path="/var/log/sbtc"} 6553600
+        sbtc_disk_inodes_free{path="/var/log/sbtc"} 327680
+        """;
+    Result r = judge("disk", yaml, exposition, List.of("disk"), Map.of());
+    assertEquals(State.FAIL, r.state());
+    assertTrue(r.verdict().fact().startsWith("/mnt/bitcoin: "), r.verdict().fact());
+    assertTrue(r.verdict().fact().contains("(8%), minimum 10%"), r.verdict().fact());
+    assertTrue(r.verdict().fact().contains("/var/log/sbtc: 5% of inodes free, minimum 10%"), r.verdict().fact());
+    assertTrue(r.verdict().fact().contains("/var/lib/postgresql: ") && r.verdict().fact().contains("(50%)"), r.verdict().fact());
+  }
+
+  /** The exporter not being able to ask (no stat binary, nothing mounted there) says nothing about space: unknown. */
+  @Test
+  void aDiskSourceThatCannotReadIsUnknownNeverAFailure() {
+    Result r = judge("disk", "disk:\n  paths: [\"/mnt/bitcoin\"]\n", "", List.of(),
+        Map.of("disk", new SourceException(ErrorReason.OTHER, "cannot run stat (IOException)")));
+    assertEquals(State.UNKNOWN, r.state());
+    assertEquals("cannot judge disk: other: cannot run stat (IOException)", r.verdict().fact());
+    assertEquals(State.UNKNOWN, judge("disk", "", "", List.of(), Map.of()).state());
+  }
+
   @Test
   void aVersionBelowItsMinimumFailsAndAnUnreadableOneWarns() {
     String yaml = """

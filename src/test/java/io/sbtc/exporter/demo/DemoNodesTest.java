@@ -45,6 +45,10 @@ class DemoNodesTest {
       assertEquals(s.get("sbtc_stacks_reward_cycle"), Math.floor((s.get("sbtc_stacks_burn_block_height") - 666_050) / 2_100));
       assertTrue(s.has("sbtc_bitcoin_info{chain=\"main\",subversion=\"/Satoshi:28.1.0/\",version=\"28.1.0\"}"));
       assertEquals(1.0, s.get("sbtc_stacks_fully_synced"));
+      assertEquals(3.1, s.get("sbtc_stacks_epoch"), "worked out from the demo node's epoch list");
+      // The demo node's own metrics endpoint is relayed, with the tip its RPC reports (or one block on).
+      assertTrue(s.get("stacks_node_stacks_tip_height") - s.get("sbtc_stacks_tip_height") <= 1, s.lines("stacks_node_stacks_tip_height").toString());
+      assertEquals(1.0, s.get("sbtc_bitcoin_txindex_synced"));
       // A timeout is the machine (a cold JVM on a busy host, 2 s timeouts); any other error is the demo serving a bad answer.
       assertEquals(0.0, s.series().entrySet().stream()
           .filter(e -> e.getKey().startsWith("sbtc_exporter_source_errors_total") && !e.getKey().contains("reason=\"timeout\""))

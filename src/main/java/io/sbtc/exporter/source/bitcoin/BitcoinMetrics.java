@@ -7,15 +7,22 @@ import io.sbtc.exporter.source.TipTracker;
 import io.sbtc.exporter.source.bitcoin.NodeReadings.ChainInfo;
 import io.sbtc.exporter.source.bitcoin.NodeReadings.Mempool;
 import io.sbtc.exporter.source.bitcoin.NodeReadings.NetworkInfo;
+import io.sbtc.exporter.source.bitcoin.NodeReadings.TxIndex;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /** Turns what one poll read from bitcoind into {@code sbtc_bitcoin_*} families; what was not read stays absent. */
 final class BitcoinMetrics {
   /** The signer needs Bitcoin Core 25 or newer. */
   static final long MIN_VERSION = 250000;
+  /**
+   * The highest fee rate the signer will pay, in sat/vB (stacks-sbtc/sbtc signer/src/lib.rs:77,
+   * MAX_BITCOIN_FEE_RATE): a node whose mempool asks more accepts none of the signer's sweeps.
+   */
+  static final double MAX_SIGNER_FEE_RATE = 1000.0;
 
   private static final String PEERS_HELP = "Peer connections of the node by direction, in or out (getnetworkinfo).";
 
@@ -27,6 +34,7 @@ final class BitcoinMetrics {
       Optional<ChainInfo> chain,
       Optional<NetworkInfo> network,
       Optional<Mempool> mempool,
+      Optional<TxIndex> txIndex,
       OptionalLong uptime,
       OptionalLong tipTime,
       Optional<Instant> tipChanged) {}
@@ -45,7 +53,7 @@ final class BitcoinMetrics {
         "1 if the node is in initial block download, 0 otherwise.", ibd));
     r.chain().flatMap(ChainInfo::pruned).ifPresent(p -> m.flag("sbtc_bitcoin_pruned",
         "1 if the node prunes old blocks, 0 otherwise. The signer needs an unpruned node.", p));
-    m.gauge("sbtc_bitcoin_tip_timestamp_seconds", "Block time of the node's best block (getblockheader time), Unix seconds.", r.tipTime());
+    m.gauge("sbtc_bitcoin_tip_timestamp_seconds", "Block time of the node's best block (getblockchaininfo time; getblockheader before v23), Unix seconds.", r.tipTime());
     r.tipChanged().ifPresent(t -> m.gauge("sbtc_bitcoin_tip_changed_timestamp_seconds",
         "Unix time when this exporter last saw the node's best block hash change (or first saw it, after the exporter started).",
         TipTracker.seconds(t)));
@@ -58,12 +66,24 @@ final class BitcoinMetrics {
     });
     r.mempool().ifPresent(p -> m
         .gauge("sbtc_bitcoin_mempool_transactions", "Transactions in the node's mempool.", p.transactions())
-        .gauge("sbtc_bitcoin_mempool_bytes", "Sum of the virtual sizes (vbytes) of the transactions in the mempool.", p.bytes()));
+        .gauge("sbtc_bitcoin_mempool_bytes", "Sum of the virtual sizes (vbytes) of the transactions in the mempool.", p.bytes())
+        .gauge("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte",
+            "Lowest fee rate the node's mempool accepts now, in sat/vB (getmempoolinfo mempoolminfee); above the relay fee while the mempool is full.",
+            p.minFee())
+        .gauge("sbtc_bitcoin_min_relay_fee_sats_per_vbyte",
+            "The node's configured minimum relay fee rate, in sat/vB (getmempoolinfo minrelaytxfee).", p.minRelayFee()));
+    r.txIndex().ifPresent(t -> {
+      m.flag("sbtc_bitcoin_txindex_enabled", "1 if the node keeps a transaction index (-txindex; getindexinfo), 0 otherwise.", t.enabled());
+      t.synced().ifPresent(s -> m.flag("sbtc_bitcoin_txindex_synced",
+          "1 if the node's transaction index has caught up with its chain (getindexinfo txindex.synced), 0 otherwise; absent without -txindex.", s));
+      m.gauge("sbtc_bitcoin_txindex_height",
+          "Height of the last block in the node's transaction index (getindexinfo txindex.best_block_height); absent without -txindex.", t.height());
+    });
     m.gauge("sbtc_bitcoin_uptime_seconds", "Seconds since the node started (uptime).", r.uptime());
     warning(r).ifPresent(w -> m.flag("sbtc_bitcoin_warnings",
         "1 if the node reports a warning in getblockchaininfo or getnetworkinfo, 0 otherwise.", w));
     unmet(r).ifPresent(u -> m.gauge("sbtc_bitcoin_requirements_met",
-        "1 if the node meets the signer's needs (unpruned, Bitcoin Core 25 or newer), 0 otherwise; label unmet names the first need not met (pruned or version), empty when all are met.",
+        "1 if the node meets the signer's needs (unpruned, Bitcoin Core 25 or newer, a mempool that accepts the signer's highest fee rate), 0 otherwise; label unmet names the first need not met (pruned, version or mempool_min_fee), empty when all are met.",
         Labels.of("unmet", u), u.isEmpty() ? 1 : 0));
     if (r.chain().isPresent() || r.network().isPresent()) {
       m.info(BitcoinSource.INFO_FAMILY, "Always 1; the node's chain and version in labels (empty when unknown).", Labels.of(
@@ -89,12 +109,16 @@ final class BitcoinMetrics {
   private static Optional<String> unmet(Readings r) {
     Optional<Boolean> pruned = r.chain().flatMap(ChainInfo::pruned);
     OptionalLong version = r.network().map(NetworkInfo::version).orElse(OptionalLong.empty());
+    OptionalDouble minFee = r.mempool().map(Mempool::minFee).orElse(OptionalDouble.empty());
     if (pruned.orElse(false)) {
       return Optional.of("pruned");
     }
     if (version.isPresent() && version.getAsLong() < MIN_VERSION) {
       return Optional.of("version");
     }
-    return pruned.isPresent() && version.isPresent() ? Optional.of("") : Optional.empty();
+    if (minFee.isPresent() && minFee.getAsDouble() > MAX_SIGNER_FEE_RATE) {
+      return Optional.of("mempool_min_fee");
+    }
+    return pruned.isPresent() && version.isPresent() && minFee.isPresent() ? Optional.of("") : Optional.empty();
   }
 }

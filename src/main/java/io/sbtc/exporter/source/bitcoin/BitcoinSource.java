@@ -25,8 +25,9 @@ import java.util.function.Function;
 
 /**
  * {@code bitcoin}: Bitcoin Core over JSON-RPC. One batch per poll with the node's chain, network,
- * mempool and uptime, then {@code getblockheader} of the best block for its time, which is asked
- * only when the best block changed. A failed call leaves the other calls' metrics in place.
+ * mempool, transaction index and uptime. The tip's block time comes with {@code getblockchaininfo}
+ * from v23; only older nodes are asked {@code getblockheader} of the best block for it, and only
+ * when the best block changed. A failed call leaves the other calls' metrics in place.
  */
 public final class BitcoinSource implements Source {
   public static final String NAME = "bitcoin";
@@ -40,9 +41,12 @@ public final class BitcoinSource implements Source {
   static final String GET_NETWORK_INFO = "getnetworkinfo";
   static final String GET_MEMPOOL_INFO = "getmempoolinfo";
   static final String UPTIME = "uptime";
+  static final String GET_INDEX_INFO = "getindexinfo";
   static final String GET_BLOCK_HEADER = "getblockheader";
+  /** getindexinfo filtered to the transaction index: the other indexes are none of the signer's business. */
   static final List<Call> CALLS = List.of(
-      Call.of(GET_BLOCKCHAIN_INFO), Call.of(GET_NETWORK_INFO), Call.of(GET_MEMPOOL_INFO), Call.of(UPTIME));
+      Call.of(GET_BLOCKCHAIN_INFO), Call.of(GET_NETWORK_INFO), Call.of(GET_MEMPOOL_INFO), Call.of(UPTIME),
+      Call.of(GET_INDEX_INFO, "txindex"));
 
   private final BitcoinConfig config;
   private final UpstreamHttp http;
@@ -72,12 +76,16 @@ public final class BitcoinSource implements Source {
       var network = c.read(GET_NETWORK_INFO, replies.get(GET_NETWORK_INFO), r -> NodeReadings.networkInfo(r, GET_NETWORK_INFO));
       var mempool = c.read(GET_MEMPOOL_INFO, replies.get(GET_MEMPOOL_INFO), r -> NodeReadings.mempool(r, GET_MEMPOOL_INFO));
       var uptime = c.read(UPTIME, replies.get(UPTIME), r -> NodeReadings.uptime(r, UPTIME));
+      var txIndex = c.read(GET_INDEX_INFO, replies.get(GET_INDEX_INFO), r -> NodeReadings.txIndex(r, GET_INDEX_INFO));
       Optional<String> bestBlock = chain.flatMap(NodeReadings.ChainInfo::bestBlockHash);
-      return header(bestBlock, poll).map(header -> {
-        OptionalLong tipTime = header
+      OptionalLong chainTime = chain.map(NodeReadings.ChainInfo::time).orElse(OptionalLong.empty());
+      // From v23 getblockchaininfo carries the tip's time: no second request.
+      Optional<String> headerToAsk = chainTime.isPresent() ? Optional.empty() : bestBlock;
+      return header(headerToAsk, poll).map(header -> {
+        OptionalLong tipTime = chainTime.isPresent() ? chainTime : header
             .flatMap(h -> c.read(GET_BLOCK_HEADER, h, r -> NodeReadings.headerTime(r, GET_BLOCK_HEADER)))
             .orElse(OptionalLong.empty());
-        BitcoinMetrics.Readings readings = new BitcoinMetrics.Readings(c.warmingUp, chain, network, mempool,
+        BitcoinMetrics.Readings readings = new BitcoinMetrics.Readings(c.warmingUp, chain, network, mempool, txIndex,
             uptime.map(OptionalLong::of).orElse(OptionalLong.empty()), tipTime, bestBlock.map(tip::observe));
         return poll.snapshot(BitcoinMetrics.of(readings));
       });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.Json;
+import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -26,7 +27,8 @@ final class NodeReadings {
       Optional<Boolean> initialBlockDownload,
       OptionalLong sizeOnDisk,
       Optional<Boolean> pruned,
-      Optional<Boolean> warning) {}
+      Optional<Boolean> warning,
+      OptionalLong time) {}
 
   record NetworkInfo(
       OptionalLong version,
@@ -36,7 +38,17 @@ final class NodeReadings {
       Optional<Boolean> networkActive,
       Optional<Boolean> warning) {}
 
-  record Mempool(OptionalLong transactions, OptionalLong bytes) {}
+  /** Fee rates in sat/vB; Bitcoin Core reports them in BTC/kvB. */
+  record Mempool(OptionalLong transactions, OptionalLong bytes, OptionalDouble minFee, OptionalDouble minRelayFee) {}
+
+  /**
+   * The transaction index as {@code getindexinfo "txindex"} reports it: {@code {}} when the node
+   * runs without {@code -txindex}, else its entry with {@code synced} and {@code best_block_height}.
+   */
+  record TxIndex(boolean enabled, Optional<Boolean> synced, OptionalLong height) {}
+
+  /** BTC per 1000 vbytes to sats per vbyte: 10^8 sats per BTC over 10^3, a shift of five decimal places. */
+  private static final int BTC_PER_KVB_TO_SATS_PER_VBYTE = 5;
 
   static ChainInfo chainInfo(JsonNode r, String where) {
     return new ChainInfo(
@@ -48,7 +60,8 @@ final class NodeReadings {
         bool(r, "/initialblockdownload", where),
         Json.count(r, "/size_on_disk", where),
         bool(r, "/pruned", where),
-        warning(r, where));
+        warning(r, where),
+        Json.count(r, "/time", where));
   }
 
   static NetworkInfo networkInfo(JsonNode r, String where) {
@@ -62,7 +75,30 @@ final class NodeReadings {
   }
 
   static Mempool mempool(JsonNode r, String where) {
-    return new Mempool(Json.count(r, "/size", where), Json.count(r, "/bytes", where));
+    return new Mempool(Json.count(r, "/size", where), Json.count(r, "/bytes", where),
+        feeRate(r, "/mempoolminfee", where), feeRate(r, "/minrelaytxfee", where));
+  }
+
+  static TxIndex txIndex(JsonNode r, String where) {
+    if (!r.isObject()) {
+      throw new SourceException(ErrorReason.PARSE, where + ": the reply is not an object");
+    }
+    Optional<JsonNode> entry = Json.at(r, "/txindex");
+    if (entry.isEmpty()) {
+      return new TxIndex(false, Optional.empty(), OptionalLong.empty());
+    }
+    return new TxIndex(true, bool(r, "/txindex/synced", where), Json.count(r, "/txindex/best_block_height", where));
+  }
+
+  private static OptionalDouble feeRate(JsonNode r, String pointer, String where) {
+    OptionalDouble btcPerKvb = Json.number(r, pointer, where);
+    if (btcPerKvb.isPresent() && btcPerKvb.getAsDouble() < 0) {
+      throw new SourceException(ErrorReason.PARSE, where + ": " + pointer + " is negative");
+    }
+    // In decimal, so that 0.00001 BTC/kvB is exactly 1 sat/vB and not 1.0000000000000002.
+    return btcPerKvb.isPresent()
+        ? OptionalDouble.of(BigDecimal.valueOf(btcPerKvb.getAsDouble()).movePointRight(BTC_PER_KVB_TO_SATS_PER_VBYTE).doubleValue())
+        : btcPerKvb;
   }
 
   static long uptime(JsonNode r, String where) {

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -56,8 +57,14 @@ public final class StacksSource implements Source {
     this.tip = new TipTracker(clock);
   }
 
+  /** The RPC source, and with {@code metrics_url} the relay of the node's own metrics as a source of its own. */
   public static List<SourceSpec> specs(StacksConfig config, SourceContext context) {
-    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new StacksSource(context.vertx(), config, context.clock())));
+    SourceSpec rpc = new SourceSpec(NAME, config.schedule(), config, () -> new StacksSource(context.vertx(), config, context.clock()));
+    if (config.metricsUrl().isEmpty()) {
+      return List.of(rpc);
+    }
+    return List.of(rpc, new SourceSpec(StacksMetricsSource.NAME, config.schedule(), config,
+        () -> new StacksMetricsSource(context.vertx(), config)));
   }
 
   @Override
@@ -124,7 +131,10 @@ public final class StacksSource implements Source {
       cycle = Json.count(r, "/reward_cycle_id", POX); // deprecated, but older nodes have only this
     }
     OptionalLong current = cycle;
-    return m -> m.gauge("sbtc_stacks_reward_cycle", "The current PoX reward cycle (/v2/pox current_cycle.id).", current);
+    OptionalDouble epoch = StacksEpoch.current(r, POX);
+    return m -> m.gauge("sbtc_stacks_reward_cycle", "The current PoX reward cycle (/v2/pox current_cycle.id).", current)
+        .gauge("sbtc_stacks_epoch", "The Stacks epoch the node is in as a number, e.g. 3.1 for Epoch31 and 2.05 for Epoch2_05 (/v2/pox current_epoch).",
+            epoch);
   }
 
   private static OptionalLong peerCount(JsonNode r, String pointer) {

@@ -58,6 +58,11 @@ class BitcoinSourceTest {
     m.put("sbtc_bitcoin_network_active", 1.0);
     m.put("sbtc_bitcoin_mempool_transactions", 143872.0);
     m.put("sbtc_bitcoin_mempool_bytes", 61284519.0);
+    m.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 1.0);
+    m.put("sbtc_bitcoin_min_relay_fee_sats_per_vbyte", 1.0);
+    m.put("sbtc_bitcoin_txindex_enabled", 1.0);
+    m.put("sbtc_bitcoin_txindex_synced", 1.0);
+    m.put("sbtc_bitcoin_txindex_height", 873000.0);
     m.put("sbtc_bitcoin_uptime_seconds", 1209634.0);
     m.put("sbtc_bitcoin_warnings", 0.0);
     m.put("sbtc_bitcoin_requirements_met{unmet=\"\"}", 1.0);
@@ -134,17 +139,86 @@ class BitcoinSourceTest {
     assertErrors(s, "none", 0);
     double changed = s.get("sbtc_bitcoin_tip_changed_timestamp_seconds");
     assertTrue(changed >= before - 0.001 && changed <= after + 0.001, "tip first seen during the test, got " + changed);
-    // One batch of four legacy 1.0 calls, then the header of the best block.
-    assertEquals(2, node.findAll(postRequestedFor(urlEqualTo("/"))).size());
+    // One batch of five legacy 1.0 calls. From v23 getblockchaininfo carries the tip's time, so no
+    // getblockheader follows (bitcoin/bitcoin src/rpc/blockchain.cpp, getblockchaininfo: "time").
+    assertEquals(1, node.findAll(postRequestedFor(urlEqualTo("/"))).size());
     node.verify(1, postRequestedFor(urlEqualTo("/")).withBasicAuth(new BasicCredentials(USER, PASSWORD))
         .withHeader("Content-Type", equalTo("application/json"))
         .withRequestBody(matchingJsonPath("$[0].method", equalTo("getblockchaininfo")))
         .withRequestBody(matchingJsonPath("$[0].jsonrpc", equalTo("1.0")))
         .withRequestBody(matchingJsonPath("$[1].method", equalTo("getnetworkinfo")))
         .withRequestBody(matchingJsonPath("$[2].method", equalTo("getmempoolinfo")))
-        .withRequestBody(matchingJsonPath("$[3].method", equalTo("uptime"))));
+        .withRequestBody(matchingJsonPath("$[3].method", equalTo("uptime")))
+        .withRequestBody(matchingJsonPath("$[4].method", equalTo("getindexinfo")))
+        .withRequestBody(matchingJsonPath("$[4].params[0]", equalTo("txindex"))));
+  }
+
+  /**
+   * Before v23 getblockchaininfo has no "time" (it was added in v23, bitcoin/bitcoin
+   * doc/release-notes/release-notes-23.0.md): the tip's time comes from getblockheader of the best block.
+   */
+  @Test
+  void nodeBeforeV23IsAskedForTheHeader() throws IOException {
+    stubRpc(RpcReplies.main("bitcoin/getblockchaininfo-v22.json", "bitcoin/getnetworkinfo.json"), RpcReplies.header());
+    Scrape s = scrapeOnce(passwordConfig());
+    assertEquals(1732864573.0, s.get("sbtc_bitcoin_tip_timestamp_seconds"));
+    assertEquals(2, node.findAll(postRequestedFor(urlEqualTo("/"))).size());
     node.verify(1, postRequestedFor(urlEqualTo("/"))
+        .withRequestBody(matchingJsonPath("$[0].method", equalTo("getblockheader")))
         .withRequestBody(matchingJsonPath("$[0].params[0]", equalTo("0000000000000000000ca5bfd2682b7c9dcf09f85e01b30e2f1b82e8aa7ae036"))));
+    assertErrors(s, "none", 0);
+  }
+
+  /**
+   * getindexinfo "txindex" answers {} when the node runs without -txindex and the entry with
+   * synced=false while the index is being built (bitcoin/bitcoin src/rpc/node.cpp, SummaryToJSON:
+   * an entry only for a running index, with "synced" and "best_block_height"). The signer does not
+   * need the index (stacks-sbtc/sbtc signer/src/bitcoin/rpc.rs:440-444: its getrawtransaction calls
+   * pass the block hash, rpc.rs:539-553), so neither fails the requirements.
+   */
+  @Test
+  void transactionIndexAbsentOrSyncingIsShownButNotARequirement() throws IOException {
+    stubRpc(RpcReplies.healthy().replace(RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo.json"),
+        RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo-none.json")), RpcReplies.header());
+    Map<String, Double> none = healthy();
+    none.put("sbtc_bitcoin_txindex_enabled", 0.0);
+    none.remove("sbtc_bitcoin_txindex_synced");
+    none.remove("sbtc_bitcoin_txindex_height");
+    assertEquals(none, bitcoinSeries(scrapeOnce(passwordConfig())));
+
+    node.resetAll();
+    stubRpc(RpcReplies.healthy().replace(RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo.json"),
+        RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo-syncing.json")), RpcReplies.header());
+    Map<String, Double> syncing = healthy();
+    syncing.put("sbtc_bitcoin_txindex_synced", 0.0);
+    syncing.put("sbtc_bitcoin_txindex_height", 412876.0);
+    assertEquals(syncing, bitcoinSeries(scrapeOnce(passwordConfig())));
+  }
+
+  /** A full mempool raises mempoolminfee above minrelaytxfee; both are BTC/kvB in getmempoolinfo, sat/vB here. */
+  @Test
+  void fullMempoolRaisesTheMinimumFee() throws IOException {
+    stubRpc(RpcReplies.healthy().replace(RpcReplies.ok("getmempoolinfo", "bitcoin/getmempoolinfo.json"),
+        RpcReplies.ok("getmempoolinfo", "bitcoin/getmempoolinfo-full.json")), RpcReplies.header());
+    Map<String, Double> expected = healthy();
+    expected.put("sbtc_bitcoin_mempool_transactions", 312448.0);
+    expected.put("sbtc_bitcoin_mempool_bytes", 118764233.0);
+    expected.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 4.213);
+    assertEquals(expected, bitcoinSeries(scrapeOnce(passwordConfig())));
+  }
+
+  /**
+   * The signer pays at most 1000 sat/vB (stacks-sbtc/sbtc signer/src/lib.rs:77, MAX_BITCOIN_FEE_RATE):
+   * a node whose mempool asks more (here 0.0125 BTC/kvB = 1250 sat/vB) accepts none of its sweeps.
+   */
+  @Test
+  void mempoolMinimumFeeAboveTheSignersMaximumFailsTheRequirements() throws IOException {
+    stubRpc(RpcReplies.healthy().replace("\"mempoolminfee\":1.0E-5", "\"mempoolminfee\":0.0125"), RpcReplies.header());
+    Map<String, Double> expected = healthy();
+    expected.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 1250.0);
+    expected.remove("sbtc_bitcoin_requirements_met{unmet=\"\"}");
+    expected.put("sbtc_bitcoin_requirements_met{unmet=\"mempool_min_fee\"}", 0.0);
+    assertEquals(expected, bitcoinSeries(scrapeOnce(passwordConfig())));
   }
 
   @Test
@@ -155,8 +229,9 @@ class BitcoinSourceTest {
     expected.put("sbtc_bitcoin_verification_progress", 0.4316428109377206);
     expected.put("sbtc_bitcoin_initial_block_download", 1.0);
     expected.put("sbtc_bitcoin_size_on_disk_bytes", 287541093612.0);
+    // The time of the block the node has validated up to, from getblockchaininfo.
+    expected.put("sbtc_bitcoin_tip_timestamp_seconds", 1577140186.0);
     Scrape s = scrapeOnce(passwordConfig());
-    // The header stub answers for the tip fixture whatever the hash; its time is what the node said.
     assertEquals(expected, bitcoinSeries(s));
     assertEquals(1.0, up(s));
   }
@@ -175,6 +250,7 @@ class BitcoinSourceTest {
     expected.put("sbtc_bitcoin_verification_progress", 1.003e-09);
     expected.put("sbtc_bitcoin_initial_block_download", 1.0);
     expected.put("sbtc_bitcoin_size_on_disk_bytes", 293.0);
+    expected.put("sbtc_bitcoin_tip_timestamp_seconds", 1231006505.0);
     Scrape s = scrapeOnce(passwordConfig());
     assertEquals(expected, bitcoinSeries(s));
     assertEquals(1.0, up(s));
@@ -213,10 +289,15 @@ class BitcoinSourceTest {
         RpcReplies.ok("getblockchaininfo", "bitcoin/getblockchaininfo.json"),
         RpcReplies.ok("getnetworkinfo", "bitcoin/getnetworkinfo.json"),
         RpcReplies.error("getmempoolinfo", -32601, "Method not found"),
-        RpcReplies.ok("uptime", "bitcoin/uptime.json")), RpcReplies.header());
+        RpcReplies.ok("uptime", "bitcoin/uptime.json"),
+        RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo.json")), RpcReplies.header());
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_bitcoin_mempool_transactions");
     expected.remove("sbtc_bitcoin_mempool_bytes");
+    expected.remove("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte");
+    expected.remove("sbtc_bitcoin_min_relay_fee_sats_per_vbyte");
+    // Whether the mempool accepts the signer's fees is unknown, so the requirements are too.
+    expected.remove("sbtc_bitcoin_requirements_met{unmet=\"\"}");
     try (RunningExporter exporter = RunningExporter.start(passwordConfig())) {
       Scrape s = exporter.awaitReady().scrape();
       assertEquals(expected, bitcoinSeries(s));
@@ -231,7 +312,8 @@ class BitcoinSourceTest {
         RpcReplies.error("getblockchaininfo", -1, "Internal bug detected"),
         RpcReplies.error("getnetworkinfo", -1, "Internal bug detected"),
         RpcReplies.error("getmempoolinfo", -1, "Internal bug detected"),
-        RpcReplies.error("uptime", -1, "Internal bug detected")), RpcReplies.header());
+        RpcReplies.error("uptime", -1, "Internal bug detected"),
+        RpcReplies.error("getindexinfo", -1, "Internal bug detected")), RpcReplies.header());
     try (RunningExporter exporter = RunningExporter.start(passwordConfig())) {
       Scrape s = exporter.awaitReady().scrape();
       assertEquals(0.0, up(s));
@@ -243,7 +325,8 @@ class BitcoinSourceTest {
 
   @Test
   void failingHeaderCallKeepsTheChainMetrics() throws IOException {
-    stubRpc(RpcReplies.healthy(), RpcReplies.batch(RpcReplies.error("getblockheader", -5, "Block not found")));
+    stubRpc(RpcReplies.main("bitcoin/getblockchaininfo-v22.json", "bitcoin/getnetworkinfo.json"),
+        RpcReplies.batch(RpcReplies.error("getblockheader", -5, "Block not found")));
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_bitcoin_tip_timestamp_seconds");
     Scrape s = scrapeOnce(passwordConfig());
@@ -254,7 +337,8 @@ class BitcoinSourceTest {
 
   @Test
   void slowHeaderCallGivesUpBeforeThePollDoes() throws IOException {
-    node.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(okJson(RpcReplies.healthy())));
+    node.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\""))
+        .willReturn(okJson(RpcReplies.main("bitcoin/getblockchaininfo-v22.json", "bitcoin/getnetworkinfo.json"))));
     node.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(okJson(RpcReplies.header()).withFixedDelay(6000)));
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_bitcoin_tip_timestamp_seconds");
@@ -351,6 +435,11 @@ class BitcoinSourceTest {
         // Pruning is unknown, but the version alone already fails.
         "sbtc_bitcoin_requirements_met{unmet=\"version\"}", 0.0));
     expected.put("sbtc_bitcoin_info{chain=\"main\",subversion=\"/Satoshi:0.20.1/\",version=\"0.20.1\"}", 1.0);
+    expected.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 1.0);
+    expected.put("sbtc_bitcoin_min_relay_fee_sats_per_vbyte", 1.0);
+    expected.put("sbtc_bitcoin_txindex_enabled", 1.0);
+    expected.put("sbtc_bitcoin_txindex_synced", 1.0);
+    expected.put("sbtc_bitcoin_txindex_height", 873000.0);
     Scrape s = scrapeOnce(passwordConfig());
     assertEquals(expected, bitcoinSeries(s));
     assertErrors(s, "none", 0);
@@ -360,12 +449,13 @@ class BitcoinSourceTest {
   void fieldOfTheWrongTypeFailsOnlyItsCall() throws IOException {
     String chain = RpcReplies.ok("getblockchaininfo", "bitcoin/getblockchaininfo.json").replace("\"blocks\":873000", "\"blocks\":\"873000\"");
     stubRpc(RpcReplies.batch(chain, RpcReplies.ok("getnetworkinfo", "bitcoin/getnetworkinfo.json"),
-        RpcReplies.ok("getmempoolinfo", "bitcoin/getmempoolinfo.json"), RpcReplies.ok("uptime", "bitcoin/uptime.json")),
+        RpcReplies.ok("getmempoolinfo", "bitcoin/getmempoolinfo.json"), RpcReplies.ok("uptime", "bitcoin/uptime.json"),
+        RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo.json")),
         RpcReplies.header());
     Map<String, Double> expected = new TreeMap<>();
     healthy().forEach((k, v) -> {
       if (k.contains("peers") || k.contains("network_active") || k.contains("mempool") || k.contains("uptime")
-          || k.contains("warming_up") || k.contains("warnings")) {
+          || k.contains("warming_up") || k.contains("warnings") || k.contains("relay_fee") || k.contains("txindex")) {
         expected.put(k, v);
       }
     });
@@ -387,14 +477,14 @@ class BitcoinSourceTest {
     for (String[] call : new String[][] {
         {"getblockchaininfo", "bitcoin/getblockchaininfo.json"}, {"getnetworkinfo", "bitcoin/getnetworkinfo.json"},
         {"getmempoolinfo", "bitcoin/getmempoolinfo.json"}, {"uptime", "bitcoin/uptime.json"},
-        {"getblockheader", "bitcoin/getblockheader.json"}}) {
+        {"getindexinfo", "bitcoin/getindexinfo.json"}}) {
       node.stubFor(post("/").withBasicAuth(USER, PASSWORD).withRequestBody(matchingJsonPath("$.method", equalTo(call[0])))
           .atPriority(2).willReturn(okJson(RpcReplies.ok(call[0], call[1]) + "\n")));
     }
     Scrape s = scrapeOnce(passwordConfig());
     assertEquals(healthy(), bitcoinSeries(s));
     assertErrors(s, "none", 0);
-    // The refused batch, then the four calls, then the header, which is not tried as a batch again.
+    // The refused batch, then the five calls one by one.
     assertEquals(6, node.findAll(postRequestedFor(urlEqualTo("/"))).size());
   }
 
@@ -416,7 +506,8 @@ class BitcoinSourceTest {
 
   @Test
   void tipChangeMovesTheChangeTimeAndAsksForTheNewHeaderOnce() throws IOException {
-    stubRpc(RpcReplies.healthy(), RpcReplies.header());
+    String beforeV23 = RpcReplies.main("bitcoin/getblockchaininfo-v22.json", "bitcoin/getnetworkinfo.json");
+    stubRpc(beforeV23, RpcReplies.header());
     try (RunningExporter exporter = RunningExporter.start(passwordConfig("300ms", "300ms"))) {
       double firstChange = exporter.awaitScrape(s -> s.has("sbtc_bitcoin_tip_timestamp_seconds"), WAIT).scrape()
           .get("sbtc_bitcoin_tip_changed_timestamp_seconds");
@@ -429,7 +520,7 @@ class BitcoinSourceTest {
       String oldHash = "0000000000000000000ca5bfd2682b7c9dcf09f85e01b30e2f1b82e8aa7ae036";
       String newHash = "00000000000000000001f3c2a0d9c1b8e7a6f5e4d3c2b1a09f8e7d6c5b4a3921";
       node.resetAll();
-      stubRpc(RpcReplies.healthy().replace(oldHash, newHash).replace("\"blocks\":873000,\"headers\":873000", "\"blocks\":873001,\"headers\":873001"),
+      stubRpc(beforeV23.replace(oldHash, newHash).replace("\"blocks\":873000,\"headers\":873000", "\"blocks\":873001,\"headers\":873001"),
           RpcReplies.header().replace(oldHash, newHash).replace("\"time\":1732864573", "\"time\":1732865190"));
       exporter.awaitScrape(s -> s.value("sbtc_bitcoin_blocks").orElse(0.0) == 873001.0
           && s.value("sbtc_bitcoin_tip_timestamp_seconds").orElse(0.0) == 1732865190.0, WAIT);

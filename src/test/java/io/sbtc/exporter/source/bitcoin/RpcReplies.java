@@ -35,7 +35,8 @@ public final class RpcReplies {
   /** The poll's first batch, answered from the healthy v28 fixtures except where replaced. */
   public static String main(String chainInfo, String networkInfo) {
     return batch(ok("getblockchaininfo", chainInfo), ok("getnetworkinfo", networkInfo),
-        ok("getmempoolinfo", "bitcoin/getmempoolinfo.json"), ok("uptime", "bitcoin/uptime.json"));
+        ok("getmempoolinfo", "bitcoin/getmempoolinfo.json"), ok("uptime", "bitcoin/uptime.json"),
+        ok("getindexinfo", "bitcoin/getindexinfo.json"));
   }
 
   public static String healthy() {

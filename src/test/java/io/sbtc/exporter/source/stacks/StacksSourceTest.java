@@ -42,6 +42,7 @@ class StacksSourceTest {
     m.put("sbtc_stacks_peers{direction=\"inbound\"}", 2.0);
     m.put("sbtc_stacks_peers{direction=\"outbound\"}", 3.0);
     m.put("sbtc_stacks_reward_cycle", 98.0);
+    m.put("sbtc_stacks_epoch", 3.0);
     m.put(INFO_SERIES, 1.0);
     return m;
   }
@@ -124,6 +125,49 @@ class StacksSourceTest {
     assertErrors(s, "none", 0);
   }
 
+  /**
+   * Before 3.3.0.0.2 /v2/pox has no current_epoch (added in stacks-core 69f73790b9, "feat: Add
+   * current_epoch to RPCPoxInfoData"); the node works it out as the last epoch whose start_height the
+   * burn tip has reached (stackslib/src/net/api/getpoxinfo.rs:439-446), and so does the exporter.
+   * At burn height 944000 that is Epoch34 (start 943333 in the fixture), not Epoch40 (960230).
+   */
+  @Test
+  void epochWithoutCurrentEpochIsWorkedOutFromTheEpochList() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode pox = (com.fasterxml.jackson.databind.node.ObjectNode)
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(Fixtures.text("stacks/v2-pox.json"));
+    pox.remove("current_epoch");
+    pox.put("current_burnchain_block_height", 944000);
+    stubHealthy();
+    node.stubFor(get("/v2/pox").willReturn(okJson(pox.toString())));
+    Scrape s = scrapeOnce(config("1h", "10s"));
+    assertEquals(3.4, s.get("sbtc_stacks_epoch"));
+    assertErrors(s, "none", 0);
+  }
+
+  /** Epoch ids are the StacksEpochId variant names (stacks-common/src/types/mod.rs:155-171): Epoch2_05 is 2.05, Epoch21 is 2.1. */
+  @Test
+  void epochIdsBecomeNumbersThatOrderLikeTheEpochs() {
+    assertEquals(2.05, StacksEpoch.number("Epoch2_05", "t"));
+    assertEquals(2.1, StacksEpoch.number("Epoch21", "t"));
+    assertEquals(1.0, StacksEpoch.number("Epoch10", "t"));
+    assertEquals(4.1, StacksEpoch.number("Epoch41", "t"));
+    assertTrue(StacksEpoch.number("Epoch2_05", "t") < StacksEpoch.number("Epoch21", "t"));
+    assertTrue(StacksEpoch.number("Epoch25", "t") < StacksEpoch.number("Epoch30", "t"));
+  }
+
+  @Test
+  void unknownEpochIdIsAParseErrorOfPoxOnly() {
+    stubHealthy();
+    node.stubFor(get("/v2/pox").willReturn(okJson(Fixtures.text("stacks/v2-pox.json").replace("\"current_epoch\": \"Epoch30\"", "\"current_epoch\": \"Nakamoto\""))));
+    Map<String, Double> expected = healthy();
+    expected.remove("sbtc_stacks_epoch");
+    expected.remove("sbtc_stacks_reward_cycle");
+    Scrape s = scrapeOnce(config("1h", "10s"));
+    assertEquals(expected, stacksSeries(s));
+    assertErrors(s, "parse", 1);
+    assertEquals(1.0, up(s));
+  }
+
   @Test
   void syncingNode() {
     stubHealthy();
@@ -156,7 +200,7 @@ class StacksSourceTest {
         .withBody("<html><body>502 Bad Gateway</body></html>")));
     Scrape s = scrapeOnce(config("1h", "10s"));
     assertEquals(Map.of("sbtc_stacks_peers{direction=\"inbound\"}", 2.0, "sbtc_stacks_peers{direction=\"outbound\"}", 3.0,
-        "sbtc_stacks_reward_cycle", 98.0), stacksSeries(s));
+        "sbtc_stacks_reward_cycle", 98.0, "sbtc_stacks_epoch", 3.0), stacksSeries(s));
     assertFalse(s.has("sbtc_stacks_tip_changed_timestamp_seconds"));
     assertEquals(1.0, up(s));
     assertErrors(s, "parse", 1);
@@ -197,6 +241,7 @@ class StacksSourceTest {
     node.stubFor(get(urlEqualTo("/v2/pox")).willReturn(okJson(Fixtures.text("stacks/v2-pox.json")).withFixedDelay(6000)));
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_stacks_reward_cycle");
+    expected.remove("sbtc_stacks_epoch");
     Scrape s = scrapeOnce(config("1h", "3s"));
     assertEquals(expected, stacksSeries(s));
     assertEquals(1.0, up(s));
