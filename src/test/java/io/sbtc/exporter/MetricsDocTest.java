@@ -89,6 +89,7 @@ class MetricsDocTest {
         audit:
           files:
             - path: "pom.xml"
+              max_age: 90d
           listeners:
             allowed_public_ports: []
             proc_net_files: ["src/test/resources/fixtures/audit/proc-net-tcp"]
