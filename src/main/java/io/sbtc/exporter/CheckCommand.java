@@ -5,9 +5,11 @@ import io.sbtc.exporter.check.OneShot;
 import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.check.TextReport;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.SecretFileWarnings;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.demo.DemoUpstreams;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Sources;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -22,14 +24,15 @@ final class CheckCommand {
       ExporterConfig config;
       try {
         config = cli.demo()
-            ? Main.withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-            : Main.loadWithOverrides(cli, new SecretFileWarnings());
+            ? cli.withOverrides(DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
+            : cli.config(new SecretFileWarnings());
       } catch (ConfigException e) {
         err.println("sbtc-signer-exporter: " + e.getMessage());
         return Scorecard.EXIT_INVALID;
       }
       Clock clock = Clock.systemUTC();
-      Scorecard card = OneShot.run(vertx, config, Sources.fromConfig(vertx, config, clock), Sources.derived(config), BuildInfo.version(), clock)
+      Scorecard card = OneShot.run(vertx, config, Sources.fromConfig(config, new SourceContext(vertx, clock)), Sources.derived(config),
+          BuildInfo.version(), clock)
           .toCompletionStage().toCompletableFuture().join();
       out.print(cli.output().equals("json") ? JsonReport.render(card, BuildInfo.version()) : TextReport.render(card, colour));
       out.flush();

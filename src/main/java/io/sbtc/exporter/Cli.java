@@ -1,5 +1,11 @@
 package io.sbtc.exporter;
 
+import io.sbtc.exporter.config.SecretFileWarnings;
+import io.sbtc.exporter.config.WebConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Overrides;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** Command-line flags, in the style of the Prometheus exporters ({@code --web.listen-address}). */
@@ -39,6 +45,21 @@ record Cli(
         --version                   print the version and exit
         --help                      print this help and exit
       """;
+
+  /** The config file these flags name, validated, with the flags that override it in force: at start and at every reload. */
+  ExporterConfig config(SecretFileWarnings warnings) {
+    return withOverrides(ConfigLoader.load(Path.of(configFile().orElseThrow()), System::getenv, warnings));
+  }
+
+  /**
+   * {@code config} with the flags that override it in force, and the web config it then names
+   * checked here, so a bad one fails with the file's name rather than later.
+   */
+  ExporterConfig withOverrides(ExporterConfig config) {
+    ExporterConfig overridden = config.with(Overrides.of(listenAddress, webConfigFile));
+    overridden.webConfigFile().ifPresent(WebConfig::load);
+    return overridden;
+  }
 
   /** @throws IllegalArgumentException with a message for the operator */
   static Cli parse(String... args) {

@@ -4,15 +4,17 @@ import io.sbtc.exporter.check.Checklist;
 import io.sbtc.exporter.check.Readings;
 import io.sbtc.exporter.check.Scorecard;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
 import io.sbtc.exporter.core.ReloadQueue;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceSet;
 import io.sbtc.exporter.http.ConnectionSlots;
 import io.sbtc.exporter.http.HttpApi;
 import io.sbtc.exporter.http.WebSecurity;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Sources;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -93,7 +95,7 @@ public final class ExporterVerticle extends VerticleBase {
           server = s;
           security.watch(s);
           derived = Sources.derived(config);
-          sources.apply(Sources.fromConfig(vertx, config, clock));
+          sources.apply(Sources.fromConfig(config, new SourceContext(vertx, clock)));
           sources.firstRound().onComplete(x -> ready = true);
           started.complete();
         });
@@ -131,7 +133,7 @@ public final class ExporterVerticle extends VerticleBase {
     derived = Sources.derived(next);
     // The new sources are in force once apply returns; closing the replaced ones is waited for only so
     // long, so one upstream that will not let go cannot hold up this reload and every one after it.
-    Future<Void> closed = bounded(sources.apply(Sources.fromConfig(vertx, next, clock)), "closing the replaced sources")
+    Future<Void> closed = bounded(sources.apply(Sources.fromConfig(next, new SourceContext(vertx, clock))), "closing the replaced sources")
         .recover(e -> {
           LOG.log(Level.WARNING, "msg=\"replaced sources did not close in time or cleanly; the new ones run\" error=\"{0}\"", e.getMessage());
           return Future.succeededFuture();

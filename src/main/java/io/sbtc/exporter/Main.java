@@ -2,20 +2,16 @@ package io.sbtc.exporter;
 
 import io.sbtc.exporter.check.TextReport;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ConfigPrinter;
-import io.sbtc.exporter.config.ExporterConfig;
-import io.sbtc.exporter.config.ListenAddress;
 import io.sbtc.exporter.config.SecretFileWarnings;
-import io.sbtc.exporter.config.WebConfig;
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.log.LogSetup;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,24 +29,6 @@ public final class Main {
     if (code >= 0) {
       System.exit(code);
     }
-  }
-
-  static ExporterConfig loadWithOverrides(Cli cli, SecretFileWarnings warnings) {
-    return withOverrides(cli, ConfigLoader.load(Path.of(cli.configFile().orElseThrow()), System::getenv, warnings));
-  }
-
-  /** Applies the command-line flags that override the config file, on start and on every reload. */
-  static ExporterConfig withOverrides(Cli cli, ExporterConfig config) {
-    if (cli.listenAddress().isPresent()) {
-      String text = cli.listenAddress().get();
-      config = config.withListenAddress(ListenAddress.parse(text).orElseThrow(() ->
-          new ConfigException("--web.listen-address: must be host:port (got \"" + text + "\")")));
-    }
-    if (cli.webConfigFile().isPresent()) {
-      config = config.withWebConfigFile(Path.of(cli.webConfigFile().get()));
-    }
-    config.webConfigFile().ifPresent(WebConfig::load); // fail here, with the file's name, not later
-    return config;
   }
 
   /**
@@ -131,14 +109,14 @@ public final class Main {
     Vertx vertx = newVertx();
     try {
       ExporterConfig config = cli.demo()
-          ? withOverrides(cli, DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
-          : loadWithOverrides(cli, warnings);
+          ? cli.withOverrides(DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().join())
+          : cli.config(warnings);
       if (cli.checkConfig()) {
         out.print(ConfigPrinter.toYaml(config));
         vertx.close();
         return 0;
       }
-      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> loadWithOverrides(cli, warnings));
+      Optional<Supplier<ExporterConfig>> reloader = cli.demo() ? Optional.empty() : Optional.of(() -> cli.config(warnings));
       ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC(), reloader, cli.enableLifecycle());
       // Before deploying: until the handler is in place a SIGHUP stops the JVM, and a service manager may
       // send one right after start. A reload asked for this early runs once the exporter has started.

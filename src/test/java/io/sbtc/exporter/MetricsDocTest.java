@@ -8,9 +8,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ConfigPrinter;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
 import io.sbtc.exporter.source.bitcoin.RpcReplies;
 import io.sbtc.exporter.testing.Fixtures;
 import io.sbtc.exporter.testing.PgTools;

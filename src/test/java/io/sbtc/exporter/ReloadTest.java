@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Overrides;
 import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.CapturedLogs;
 import io.sbtc.exporter.testing.ExporterProcess;
@@ -257,7 +258,7 @@ class ReloadTest {
   }
 
   private static ExporterConfig withTestPort(ExporterConfig config) {
-    return config.withListenAddress(io.sbtc.exporter.config.ListenAddress.parse("127.0.0.1:0").orElseThrow());
+    return config.with(Overrides.listenAddress(io.sbtc.exporter.config.ListenAddress.parse("127.0.0.1:0").orElseThrow()));
   }
 
   private static Set<String> sourcesServed(int port) throws Exception {

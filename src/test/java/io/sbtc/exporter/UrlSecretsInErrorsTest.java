@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigLoader;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

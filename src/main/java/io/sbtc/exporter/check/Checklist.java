@@ -12,8 +12,8 @@ import static io.sbtc.exporter.check.Practice.RELEASES;
 import static io.sbtc.exporter.check.Practice.SECRETS;
 import static io.sbtc.exporter.check.Practice.SIGNING;
 
-import io.sbtc.exporter.config.BitcoinConfig;
-import io.sbtc.exporter.config.StacksConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.stacks.StacksConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,8 +139,8 @@ public final class Checklist {
   /** Where the nodes are is a hint for the question, never an answer: a local node may still serve others. */
   private static Verdict dedicatedNodes(Readings r) {
     List<String> where = new ArrayList<>();
-    r.config().bitcoin().map(BitcoinConfig::rpcUrl).ifPresent(u -> where.add("the Bitcoin node at " + hostPort(u)));
-    r.config().stacks().map(StacksConfig::rpcUrl).ifPresent(u -> where.add("the Stacks node at " + hostPort(u)));
+    r.config().section(BitcoinConfig.class).map(BitcoinConfig::rpcUrl).ifPresent(u -> where.add("the Bitcoin node at " + hostPort(u)));
+    r.config().section(StacksConfig.class).map(StacksConfig::rpcUrl).ifPresent(u -> where.add("the Stacks node at " + hostPort(u)));
     return Verdict.manual(where.isEmpty() ? Verdict.NOT_MEASURABLE : "watching " + Facts.and(where),
         "Do this signer's Bitcoin and Stacks nodes serve this signer only (no other signer, no public RPC), "
             + "on machines you control?");

@@ -1,9 +1,10 @@
 package io.sbtc.exporter.check;
 
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.LogConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
 import io.sbtc.exporter.source.backup.BackupSource;
 import io.sbtc.exporter.source.backup.BackupVerifySource;
+import io.sbtc.exporter.source.logs.LogConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ final class DataChecks {
 
   /** As SbtcBackupTooOld and SbtcBackupTooSmall: against the max_age and min_size each backup exports. */
   static Verdict backupFresh(Readings r) {
-    List<BackupConfig> backups = r.config().backups();
+    List<BackupConfig> backups = r.config().sections(BackupConfig.class);
     if (backups.isEmpty()) {
       return Verdict.notConfigured("no backup is watched", "add a backups entry for the directory of the signer database's dumps");
     }
@@ -56,7 +57,7 @@ final class DataChecks {
 
   /** As SbtcBackupVerifyFailed: the latest restore test of each backup that has one. */
   static Verdict backupRestores(Readings r) {
-    List<BackupConfig> backups = r.config().backups();
+    List<BackupConfig> backups = r.config().sections(BackupConfig.class);
     if (backups.isEmpty()) {
       return Verdict.notConfigured("no backup is watched", "add a backups entry with verify: (a scratch PostgreSQL server to restore into)");
     }
@@ -94,7 +95,7 @@ final class DataChecks {
    * (sbtc_threshold:wal_archive_max_age_seconds), which the exporter does not read.
    */
   static Verdict signerDb(Readings r) {
-    if (r.config().signerDb().isEmpty()) {
+    if (r.config().section(SignerDbConfig.class).isEmpty()) {
       return Verdict.notConfigured("the signer's database is not watched", "add signer_db (a read-only user, see docs/database.md)");
     }
     Optional<String> problem = r.problem(SignerDbSource.NAME);
@@ -122,7 +123,7 @@ final class DataChecks {
    * count) are sbtc_threshold:* rules, which check does not read.
    */
   static Verdict peg(Readings r) {
-    if (r.config().signerDb().isEmpty()) {
+    if (r.config().section(SignerDbConfig.class).isEmpty()) {
       return Verdict.notConfigured("the signer's database is not watched", "add signer_db (a read-only user, see docs/database.md)");
     }
     Optional<String> problem = r.problem(SignerDbSource.NAME);
@@ -149,7 +150,7 @@ final class DataChecks {
 
   /** As SbtcLogRetentionShort and SbtcLogSilent, against each component's min_retention and max_silence. */
   static Verdict logRetention(Readings r) {
-    List<LogConfig> logs = r.config().logs();
+    List<LogConfig> logs = r.config().sections(LogConfig.class);
     if (logs.isEmpty()) {
       return Verdict.notConfigured("no log retention is measured",
           "add logs entries for the signer, the Stacks node and the Bitcoin node (min_retention: 7d)");

@@ -1,7 +1,7 @@
 package io.sbtc.exporter.check;
 
-import io.sbtc.exporter.config.AuditConfig;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.audit.AuditConfig;
 import io.sbtc.exporter.source.audit.FileModeAudit;
 import io.sbtc.exporter.source.audit.ListenerAudit;
 import io.sbtc.exporter.source.audit.SshdAudit;
@@ -18,7 +18,7 @@ final class HostChecks {
 
   /** The metric says whether a file passes; the config's max_mode and owner only explain why not. */
   static Verdict keyFiles(Readings r) {
-    List<AuditConfig.FileRule> rules = r.config().audit().map(AuditConfig::files).orElse(List.of());
+    List<AuditConfig.FileRule> rules = r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of());
     if (rules.isEmpty()) {
       return Verdict.notConfigured("no key or config file is audited",
           "add audit.files with the signer's config file, which holds its private key");
@@ -55,7 +55,7 @@ final class HostChecks {
    * period. Without any period nothing here knows the schedule.
    */
   static Verdict secretsRotated(Readings r) {
-    List<AuditConfig.FileRule> rules = r.config().audit().map(AuditConfig::files).orElse(List.of()).stream()
+    List<AuditConfig.FileRule> rules = r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of()).stream()
         .filter(f -> f.maxAge().isPresent()).toList();
     if (rules.isEmpty()) {
       return Verdict.notConfigured("no secret has a rotation period",
@@ -81,7 +81,7 @@ final class HostChecks {
   }
 
   static Verdict ssh(Readings r) {
-    if (r.config().audit().flatMap(AuditConfig::ssh).isEmpty()) {
+    if (r.config().section(AuditConfig.class).flatMap(AuditConfig::ssh).isEmpty()) {
       return Verdict.notConfigured("SSH is not audited", "add audit.ssh (config_file defaults to /etc/ssh/sshd_config)");
     }
     Optional<String> problem = r.problem(SshdAudit.NAME);
@@ -116,7 +116,7 @@ final class HostChecks {
   }
 
   static Verdict publicListeners(Readings r) {
-    Optional<AuditConfig.Listeners> config = r.config().audit().flatMap(AuditConfig::listeners);
+    Optional<AuditConfig.Listeners> config = r.config().section(AuditConfig.class).flatMap(AuditConfig::listeners);
     if (config.isEmpty()) {
       return Verdict.notConfigured("listening ports are not audited",
           "add audit.listeners with allowed_public_ports (the signer's P2P port and SSH)");

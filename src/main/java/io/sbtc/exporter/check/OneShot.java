@@ -1,11 +1,12 @@
 package io.sbtc.exporter.check;
 
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
 import io.sbtc.exporter.core.Generation;
 import io.sbtc.exporter.core.SourceSet;
 import io.sbtc.exporter.core.SourceSpec;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Sources;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,7 +32,7 @@ public final class OneShot {
     vertx.runOnContext(v -> {
       SourceSet sources = new SourceSet(vertx, clock);
       sources.apply(specs);
-      Duration longest = sources.runners().stream().map(r -> r.source().timeout()).max(Duration::compareTo).orElse(Duration.ZERO);
+      Duration longest = sources.runners().stream().map(r -> r.schedule().timeout()).max(Duration::compareTo).orElse(Duration.ZERO);
       sources.firstRound()
           .timeout(longest.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)
           .eventually(() -> {

@@ -8,11 +8,11 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
-import io.sbtc.exporter.config.ExporterConfig;
-import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceView;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +78,7 @@ public record Readings(ExporterConfig config, List<SourceView> views, MetricSnap
 
   /** The name a relayed signer metric has here, after the configured relay prefix. */
   public String relayed(String signerName) {
-    return config.signer().map(SignerConfig::relayPrefix).orElse("") + signerName;
+    return config.section(SignerConfig.class).map(SignerConfig::relayPrefix).orElse("") + signerName;
   }
 
   public Optional<SourceView> source(String name) {

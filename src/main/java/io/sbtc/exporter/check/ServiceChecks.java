@@ -1,12 +1,16 @@
 package io.sbtc.exporter.check;
 
-import io.sbtc.exporter.config.SignerConfig;
-import io.sbtc.exporter.config.VersionsConfig;
 import io.sbtc.exporter.core.SourceView;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
+import io.sbtc.exporter.source.release.Component;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
+import io.sbtc.exporter.source.release.VersionsConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.signer.SignerMetricsSource;
+import io.sbtc.exporter.source.stacks.StacksConfig;
 import io.sbtc.exporter.source.stacks.StacksSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +28,7 @@ final class ServiceChecks {
 
   /** As SbtcSignerMetricsDown. */
   static Verdict signerMetrics(Readings r) {
-    if (r.config().signer().flatMap(SignerConfig::metricsUrl).isEmpty()) {
+    if (r.config().section(SignerConfig.class).flatMap(SignerConfig::metricsUrl).isEmpty()) {
       return Verdict.notConfigured("the signer's metrics endpoint is not watched",
           "add signer.metrics_url (the signer's prometheus_exporter_endpoint, port 9184 by default)");
     }
@@ -61,7 +65,7 @@ final class ServiceChecks {
 
   /** The node down is a failure: the signer cannot work without it (SbtcSourceDown for the source). */
   static Verdict bitcoinNode(Readings r) {
-    if (r.config().bitcoin().isEmpty()) {
+    if (r.config().section(BitcoinConfig.class).isEmpty()) {
       return Verdict.notConfigured("the Bitcoin node is not watched", "add bitcoin (its RPC URL and cookie file)");
     }
     Optional<Verdict> down = down(r, BitcoinSource.NAME, "the exporter's RPC login is refused; the node may be fine");
@@ -98,7 +102,7 @@ final class ServiceChecks {
   }
 
   static Verdict stacksNode(Readings r) {
-    if (r.config().stacks().isEmpty()) {
+    if (r.config().section(StacksConfig.class).isEmpty()) {
       return Verdict.notConfigured("the Stacks node is not watched", "add stacks (its RPC URL, port 20443 by default)");
     }
     Optional<Verdict> down = down(r, StacksSource.NAME, "the node refuses the exporter");
@@ -117,7 +121,7 @@ final class ServiceChecks {
 
   /** The signer as /info and its metrics show it; 0 peers is a failure whatever the alert's minimum. */
   static Verdict signer(Readings r) {
-    if (r.config().signer().flatMap(SignerConfig::infoUrl).isEmpty()) {
+    if (r.config().section(SignerConfig.class).flatMap(SignerConfig::infoUrl).isEmpty()) {
       return Verdict.notConfigured("the signer's /info is not watched", "add signer.info_url (the signer's event observer, port 8801 by default)");
     }
     Optional<Verdict> down = down(r, SignerInfoSource.NAME, "the signer refuses the exporter");
@@ -146,7 +150,7 @@ final class ServiceChecks {
    * which differs on a healthy signer during a rotation: a warning, as SbtcSignerDkgKeyUnconfirmed.
    */
   static Verdict dkgKey(Readings r) {
-    if (r.config().signer().flatMap(SignerConfig::infoUrl).isEmpty()) {
+    if (r.config().section(SignerConfig.class).flatMap(SignerConfig::infoUrl).isEmpty()) {
       return Verdict.notConfigured("the contract's key is not known", "add signer.info_url (the signer's event observer, port 8801 by default)");
     }
     Optional<Verdict> down = down(r, SignerInfoSource.NAME, "the signer refuses the exporter");
@@ -164,7 +168,7 @@ final class ServiceChecks {
           : Verdict.fail("the verified DKG key, which the signer signs with, is not the contract's" + status);
     }
     OptionalDouble latest = r.value("sbtc_signer_dkg_latest_key_matches_contract");
-    String noDb = r.config().signerDb().isEmpty() ? " (add signer_db to compare the verified key)" : "";
+    String noDb = r.config().section(SignerDbConfig.class).isEmpty() ? " (add signer_db to compare the verified key)" : "";
     if (latest.isEmpty()) {
       return Verdict.unknown("no DKG key to compare yet" + status + noDb);
     }
@@ -174,12 +178,13 @@ final class ServiceChecks {
 
   /** As SbtcVersionBelowMinimum and SbtcVersionUnparsable, against versions.minimum. */
   static Verdict versions(Readings r) {
-    Map<String, String> minimum = r.config().versions().map(VersionsConfig::minimum).orElse(Map.of());
+    Map<String, String> minimum = r.config().section(VersionsConfig.class).map(VersionsConfig::minimum).orElse(Map.of());
     if (minimum.isEmpty()) {
       return Verdict.notConfigured("no minimum version is set", "add versions.minimum (at least bitcoind: \"25.0\", which the signer needs)");
     }
     Parts parts = new Parts();
-    for (String component : VersionsConfig.COMPONENTS) {
+    for (Component c : Component.values()) {
+      String component = c.key();
       String min = minimum.get(component);
       if (min == null) {
         continue;
@@ -201,7 +206,7 @@ final class ServiceChecks {
 
   /** sbtc_release_behind is shown as a warning at once; the alert waits for the rule's grace period. */
   static Verdict releases(Readings r) {
-    if (r.config().versions().flatMap(VersionsConfig::releaseFeed).isEmpty()) {
+    if (r.config().section(VersionsConfig.class).flatMap(VersionsConfig::releaseFeed).isEmpty()) {
       return Verdict.notConfigured("releases are not compared",
           "add versions.release_feed (needs outbound HTTPS), or compare the running versions with the release notes by hand");
     }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.sbtc.exporter.common.ByteSizes;
+import io.sbtc.exporter.common.Durations;
+import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.core.Schedule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +43,6 @@ public final class ConfigNode {
   /** A whole value that is one environment reference without a default: the only way to write a secret inline. */
   static final Pattern SECRET_REF = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
-  private static final System.Logger LOG = System.getLogger(ConfigNode.class.getName());
-
   private final String file;
   private final String path;
   private final JsonNode node;
@@ -54,6 +57,14 @@ public final class ConfigNode {
     this.node = node;
     this.env = env;
     this.warnings = warnings;
+  }
+
+  /**
+   * The top level of a config file's text: a mapping (an empty file is an empty one), or a
+   * {@link ConfigException} naming the file and, for broken YAML, the line.
+   */
+  public static ConfigNode root(String file, String yaml, Function<String, String> env, SecretFileWarnings warnings) {
+    return new ConfigNode(file, "", YamlText.topLevel(file, yaml), env, warnings);
   }
 
   public String file() {
@@ -80,8 +91,16 @@ public final class ConfigNode {
   }
 
   /** What the readers of this node settled on, in the form that reads back the same (see the class comment). */
-  ObjectNode printed() {
-    return printed;
+  public ConfigText text() {
+    return new ConfigText(printed);
+  }
+
+  /**
+   * Reads one section or list entry. Here, for now, the reader simply runs; its problem, if any,
+   * is the load's.
+   */
+  public <T> Optional<T> readEntry(Supplier<T> reader) {
+    return Optional.of(reader.get());
   }
 
   public Optional<ConfigNode> object(String key) {
@@ -137,6 +156,16 @@ public final class ConfigNode {
     return out;
   }
 
+  /** {@link #stringList(String)}, with the list used (and printed) when the key is absent. */
+  public List<String> stringList(String key, List<String> fallback) {
+    if (raw(key) != null) {
+      return stringList(key);
+    }
+    ArrayNode printedItems = printed.putArray(key);
+    fallback.forEach(v -> printedItems.add(escape(v)));
+    return fallback;
+  }
+
   public Optional<String> optString(String key) {
     Optional<String> value = text(key);
     value.ifPresent(s -> printed.set(key, node.get(key).isTextual() ? TextNode.valueOf(escape(s)) : node.get(key)));
@@ -162,6 +191,20 @@ public final class ConfigNode {
     }
     printed.put(key, Durations.format(d));
     return d;
+  }
+
+  /**
+   * {@code interval} and {@code timeout} of a source section. A default timeout longer than a
+   * configured interval shrinks to it; a configured one longer than the interval is refused.
+   */
+  public Schedule schedule(Schedule defaults) {
+    Duration interval = duration("interval", defaults.interval());
+    Duration timeout = duration("timeout", defaults.timeout().compareTo(interval) > 0 ? interval : defaults.timeout());
+    if (timeout.compareTo(interval) > 0) {
+      throw error("timeout", "must not be longer than interval " + Durations.format(interval)
+          + " (got \"" + Durations.format(timeout) + "\")");
+    }
+    return new Schedule(interval, timeout);
   }
 
   public long bytes(String key, long fallback) {
@@ -259,6 +302,14 @@ public final class ConfigNode {
     Optional<Path> p = text(key).filter(s -> !s.isBlank()).map(Path::of);
     p.ifPresent(x -> printed.put(key, escape(x.toString())));
     return p;
+  }
+
+  /** {@link #path(String)}, with the path used (and printed) when the key is absent. */
+  public Path path(String key, Path fallback) {
+    return path(key).orElseGet(() -> {
+      printed.put(key, escape(fallback.toString()));
+      return fallback;
+    });
   }
 
   /**

@@ -22,7 +22,7 @@ public final class ConfigText {
   }
 
   /** The same, with one top-level key set: for values given on the command line. */
-  ConfigText with(String key, String value) {
+  public ConfigText with(String key, String value) {
     ObjectNode copy = tree.deepCopy();
     copy.put(key, ConfigNode.escape(value));
     return new ConfigText(copy);

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Redact;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.config;
 
+import io.sbtc.exporter.common.Redact;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -28,7 +29,7 @@ public record PgUrl(String host, int port, String database, String user, Map<Str
     params = Map.copyOf(params);
   }
 
-  static PgUrl parse(ConfigNode node, String key) {
+  public static PgUrl parse(ConfigNode node, String key) {
     String text = node.requiredString(key);
     String example = "like postgresql://sbtc_exporter@127.0.0.1:5432/signer";
     String rest = text.startsWith("jdbc:") ? text.substring("jdbc:".length()) : text;

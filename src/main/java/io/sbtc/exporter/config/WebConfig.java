@@ -3,6 +3,7 @@ package io.sbtc.exporter.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sbtc.exporter.common.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

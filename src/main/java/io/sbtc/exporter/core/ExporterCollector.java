@@ -70,9 +70,9 @@ public final class ExporterCollector implements MultiCollector {
     List<SourceView> views = new ArrayList<>(current.size());
     for (SourceRunner r : current) {
       SourceState state = r.state();
-      Duration maxAge = r.source().interval().multipliedBy(STALE_AFTER_INTERVALS);
-      Optional<SourceSnapshot> fresh = state.freshSnapshot(now, maxAge);
-      views.add(new SourceView(r.source().name(), r.source().interval(), state, fresh));
+      Duration interval = r.schedule().interval();
+      Optional<SourceSnapshot> fresh = state.freshSnapshot(now, interval.multipliedBy(STALE_AFTER_INTERVALS));
+      views.add(new SourceView(r.name(), interval, state, fresh));
     }
     return views;
   }

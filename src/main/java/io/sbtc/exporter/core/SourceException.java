@@ -15,4 +15,15 @@ public final class SourceException extends RuntimeException {
   public ErrorReason reason() {
     return reason;
   }
+
+  /**
+   * Any failure as a {@code SourceException}. Anything else is a bug in a source, and its message may
+   * hold anything (a URL with its password, a line of a file): only its type is kept.
+   */
+  public static SourceException from(Throwable t) {
+    if (t instanceof SourceException se) {
+      return se;
+    }
+    return new SourceException(ErrorReason.OTHER, "unexpected " + t.getClass().getSimpleName());
+  }
 }

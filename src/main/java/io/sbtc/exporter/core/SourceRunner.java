@@ -16,6 +16,8 @@ public final class SourceRunner {
   private static final System.Logger LOG = System.getLogger(SourceRunner.class.getName());
 
   private final Vertx vertx;
+  private final String name;
+  private final Schedule schedule;
   private final Source source;
   private final Clock clock;
   private final AtomicReference<SourceState> state = new AtomicReference<>(SourceState.initial());
@@ -23,14 +25,21 @@ public final class SourceRunner {
   private volatile boolean stopped;
   private volatile long timerId = -1;
 
-  public SourceRunner(Vertx vertx, Source source, Clock clock) {
+  public SourceRunner(Vertx vertx, String name, Schedule schedule, Source source, Clock clock) {
     this.vertx = vertx;
+    this.name = name;
+    this.schedule = schedule;
     this.source = source;
     this.clock = clock;
   }
 
-  public Source source() {
-    return source;
+  /** The {@code source} label value, e.g. {@code bitcoin} or {@code backup:signer-db}. */
+  public String name() {
+    return name;
+  }
+
+  public Schedule schedule() {
+    return schedule;
   }
 
   public SourceState state() {
@@ -62,11 +71,11 @@ public final class SourceRunner {
       if (ar.succeeded()) {
         record(state.get().succeeded(ar.result(), clock.instant(), took));
       } else {
-        record(state.get().failed(asSourceException(ar.cause()), took));
+        record(state.get().failed(SourceException.from(ar.cause()), took));
       }
       firstPollDone.tryComplete();
       if (!stopped) {
-        long delay = Math.max(1, source.interval().minus(took).toMillis());
+        long delay = Math.max(1, schedule.interval().minus(took).toMillis());
         timerId = vertx.setTimer(delay, id -> pollNow());
       }
     });
@@ -74,15 +83,17 @@ public final class SourceRunner {
 
   private Future<SourceSnapshot> pollWithDeadline() {
     Promise<SourceSnapshot> result = Promise.promise();
-    long deadline = vertx.setTimer(source.timeout().toMillis(), id -> result.tryFail(
-        new SourceException(ErrorReason.TIMEOUT, "no answer within " + source.timeout().toMillis() + "ms")));
-    Future<SourceSnapshot> poll;
+    Duration timeout = schedule.timeout();
+    Poll poll = Poll.start(timeout);
+    long deadline = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> result.tryFail(
+        new SourceException(ErrorReason.TIMEOUT, "no answer within " + timeout.toMillis() + "ms")));
+    Future<SourceSnapshot> polled;
     try {
-      poll = source.poll();
+      polled = source.poll(poll);
     } catch (RuntimeException e) {
-      poll = Future.failedFuture(e);
+      polled = Future.failedFuture(e);
     }
-    poll.onComplete(ar -> {
+    polled.onComplete(ar -> {
       vertx.cancelTimer(deadline);
       if (ar.succeeded()) {
         result.tryComplete(ar.result());
@@ -96,18 +107,10 @@ public final class SourceRunner {
   private void record(SourceState next) {
     SourceState previous = state.getAndSet(next);
     if (next.lastPollOk() && (!previous.lastPollOk() && previous.polledOnce())) {
-      LOG.log(Level.INFO, "source={0} msg=\"source recovered\"", source.name());
+      LOG.log(Level.INFO, "source={0} msg=\"source recovered\"", name);
     } else if (!next.lastPollOk() && (previous.lastPollOk() || !previous.polledOnce())) {
       SourceException e = next.lastError().orElseThrow();
-      LOG.log(Level.WARNING, "source={0} reason={1} msg=\"poll failed: {2}\"", source.name(), e.reason().label(), e.getMessage());
+      LOG.log(Level.WARNING, "source={0} reason={1} msg=\"poll failed: {2}\"", name, e.reason().label(), e.getMessage());
     }
-  }
-
-  static SourceException asSourceException(Throwable t) {
-    if (t instanceof SourceException se) {
-      return se;
-    }
-    // An unexpected exception is a bug in a source; its message may hold anything, so only the type is kept.
-    return new SourceException(ErrorReason.OTHER, "unexpected " + t.getClass().getSimpleName());
   }
 }

@@ -35,10 +35,10 @@ public final class SourceSet {
     List<SourceRunner> started = new ArrayList<>();
     for (SourceSpec spec : specs) {
       Running old = previous.get(spec.name());
-      if (old != null && old.spec().config().equals(spec.config())) {
+      if (old != null && old.spec().sameAs(spec)) {
         next.put(spec.name(), old);
       } else {
-        SourceRunner runner = new SourceRunner(vertx, spec.factory().get(), clock);
+        SourceRunner runner = new SourceRunner(vertx, spec.name(), spec.schedule(), spec.factory().get(), clock);
         next.put(spec.name(), new Running(spec, runner));
         started.add(runner);
       }

@@ -21,11 +21,6 @@ import java.util.OptionalDouble;
  * source that is down is not replaced by the signer's view: the lag is then absent.
  */
 public final class ChainLag implements DerivedMetrics {
-  static final String SIGNER_BITCOIN_TIP = "sbtc_signer_bitcoin_tip_height";
-  static final String SIGNER_BITCOIN_NODE_TIP = "sbtc_signer_bitcoin_node_tip_height";
-  static final String SIGNER_STACKS_TIP = "sbtc_signer_stacks_tip_height";
-  static final String SIGNER_STACKS_NODE_TIP = "sbtc_signer_stacks_node_tip_height";
-
   private final boolean bitcoinConfigured;
   private final boolean stacksConfigured;
 
@@ -39,8 +34,8 @@ public final class ChainLag implements DerivedMetrics {
     OptionalDouble bitcoinTip = gauge(fresh, BitcoinSource.NAME, BitcoinSource.BLOCKS);
     OptionalDouble stacksTip = gauge(fresh, StacksSource.NAME, StacksSource.TIP_HEIGHT);
     OptionalDouble burnTip = gauge(fresh, StacksSource.NAME, StacksSource.BURN_BLOCK_HEIGHT);
-    OptionalDouble bitcoinReference = bitcoinConfigured ? bitcoinTip : gauge(fresh, SignerInfoSource.NAME, SIGNER_BITCOIN_NODE_TIP);
-    OptionalDouble stacksReference = stacksConfigured ? stacksTip : gauge(fresh, SignerInfoSource.NAME, SIGNER_STACKS_NODE_TIP);
+    OptionalDouble bitcoinReference = bitcoinConfigured ? bitcoinTip : gauge(fresh, SignerInfoSource.NAME, SignerInfoSource.BITCOIN_NODE_TIP);
+    OptionalDouble stacksReference = stacksConfigured ? stacksTip : gauge(fresh, SignerInfoSource.NAME, SignerInfoSource.STACKS_NODE_TIP);
 
     return new Metrics()
         .gauge("sbtc_stacks_burn_block_lag_blocks",
@@ -48,10 +43,10 @@ public final class ChainLag implements DerivedMetrics {
             difference(bitcoinTip, burnTip))
         .gauge("sbtc_signer_bitcoin_lag_blocks",
             "Bitcoin blocks the signer's tip is behind the Bitcoin node's (the bitcoin source, else the node tip in the signer's /info); absent unless both are fresh.",
-            difference(bitcoinReference, gauge(fresh, SignerInfoSource.NAME, SIGNER_BITCOIN_TIP)))
+            difference(bitcoinReference, gauge(fresh, SignerInfoSource.NAME, SignerInfoSource.BITCOIN_TIP)))
         .gauge("sbtc_signer_stacks_lag_blocks",
             "Stacks blocks the signer's tip is behind the Stacks node's (the stacks source, else the node tip in the signer's /info); the signer moves its Stacks tip once per Bitcoin block, so this grows between Bitcoin blocks; absent unless both are fresh.",
-            difference(stacksReference, gauge(fresh, SignerInfoSource.NAME, SIGNER_STACKS_TIP)))
+            difference(stacksReference, gauge(fresh, SignerInfoSource.NAME, SignerInfoSource.STACKS_TIP)))
         .build();
   }
 

@@ -4,14 +4,18 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.VersionsConfig;
+import io.sbtc.exporter.common.Version;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.bitcoin.BitcoinSource;
+import io.sbtc.exporter.source.postgres.SignerDbSource;
+import io.sbtc.exporter.source.release.Component;
 import io.sbtc.exporter.source.release.ReleaseFeedSource;
+import io.sbtc.exporter.source.release.VersionsConfig;
 import io.sbtc.exporter.source.signer.SignerInfoSource;
 import io.sbtc.exporter.source.stacks.StacksSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +31,18 @@ public final class VersionCheck implements DerivedMetrics {
   /** Where a component's version string is found: source, info metric, label, and how to read it. */
   private record Origin(String source, String info, String label, Function<String, Optional<Version>> parser) {}
 
-  private static final Map<String, List<Origin>> ORIGINS = Map.of(
-      "bitcoind", List.of(
-          new Origin(BitcoinSource.NAME, "sbtc_bitcoin", "subversion", Version::fromBitcoinSubversion),
-          new Origin(SignerInfoSource.NAME, "sbtc_signer", "bitcoin_node_subversion", Version::fromBitcoinSubversion)),
-      "stacks_node", List.of(
-          new Origin(StacksSource.NAME, "sbtc_stacks", "server_version", Version::fromStacksServerVersion),
-          new Origin(SignerInfoSource.NAME, "sbtc_signer", "stacks_node_version", Version::fromStacksServerVersion)),
-      // The signer reports a git revision, not a version number: comparable only once the release feed's
-      // tags map it to a release (releaseOfRevision), never by itself.
-      "signer", List.of(new Origin(SignerInfoSource.NAME, "sbtc_signer", "git_revision", s -> Optional.empty())),
-      "postgres", List.of(new Origin("signer_db", "sbtc_postgres", "server_version", Version::fromPostgres)));
+  /** Every component's origins, the node's own source first; a component without origins fails here, at class load. */
+  private static final Map<Component, List<Origin>> ORIGINS = complete(Map.of(
+      Component.BITCOIND, List.of(
+          new Origin(BitcoinSource.NAME, BitcoinSource.INFO_FAMILY, BitcoinSource.INFO_SUBVERSION, Version::fromBitcoinSubversion),
+          new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_BITCOIN_NODE_SUBVERSION, Version::fromBitcoinSubversion)),
+      Component.STACKS_NODE, List.of(
+          new Origin(StacksSource.NAME, StacksSource.INFO_FAMILY, StacksSource.INFO_SERVER_VERSION, Version::fromStacksServerVersion),
+          new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_STACKS_NODE_VERSION, Version::fromStacksServerVersion)),
+      // The signer reports a git revision, not a version number: comparable only once it is a release tag's
+      // name or the release feed's tags map it to a release (releaseOfRevision), never by itself.
+      Component.SIGNER, List.of(new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_GIT_REVISION, s -> Optional.empty())),
+      Component.POSTGRES, List.of(new Origin(SignerDbSource.NAME, SignerDbSource.POSTGRES_INFO, SignerDbSource.POSTGRES_SERVER_VERSION, Version::fromPostgres))));
 
   private final VersionsConfig config;
 
@@ -61,10 +66,11 @@ public final class VersionCheck implements DerivedMetrics {
             + " absent when neither can tell (a commit and no release feed).");
     Map<String, String> latest = latestReleases(fresh.get(ReleaseFeedSource.NAME));
     Map<String, Map<String, String>> tags = releaseTags(fresh.get(ReleaseFeedSource.NAME));
-    for (String component : VersionsConfig.COMPONENTS) {
+    for (Component c : Component.values()) {
+      String component = c.key();
       Optional<String> text = Optional.empty();
       Optional<Version> version = Optional.empty();
-      for (Origin o : ORIGINS.get(component)) {
+      for (Origin o : ORIGINS.get(c)) {
         Optional<String> t = label(fresh.get(o.source()), o.info(), o.label()).filter(s -> !s.isEmpty());
         if (t.isPresent()) {
           text = t;
@@ -101,6 +107,16 @@ public final class VersionCheck implements DerivedMetrics {
     List<MetricSnapshot> out = new ArrayList<>(List.of(running.build(), below.build(), unparsable.build(), behind.build(),
         released.build()));
     return out;
+  }
+
+  private static Map<Component, List<Origin>> complete(Map<Component, List<Origin>> origins) {
+    Map<Component, List<Origin>> all = new EnumMap<>(origins);
+    for (Component c : Component.values()) {
+      if (all.getOrDefault(c, List.of()).isEmpty()) {
+        throw new IllegalStateException("no origin for the version of " + c.key());
+      }
+    }
+    return all;
   }
 
   private static Map<String, String> latestReleases(SourceSnapshot feed) {

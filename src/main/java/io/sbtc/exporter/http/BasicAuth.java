@@ -1,7 +1,7 @@
 package io.sbtc.exporter.http;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.sbtc.exporter.config.Secret;
+import io.sbtc.exporter.common.Secret;
 import io.sbtc.exporter.config.WebConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

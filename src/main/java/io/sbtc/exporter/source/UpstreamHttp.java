@@ -1,7 +1,8 @@
 package io.sbtc.exporter.source;
 
 import io.netty.buffer.ByteBuf;
-import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.vertx.core.Future;
@@ -14,8 +15,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -26,8 +29,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -74,44 +78,46 @@ public final class UpstreamHttp {
 
   private final Vertx vertx;
   private final HttpClient client;
-
-  public UpstreamHttp(Vertx vertx) {
-    this(vertx, new HttpClientOptions());
-  }
+  private final long maxBodyBytes;
 
   /**
    * A client that, for https URLs, trusts the JVM's CAs, or only the CAs in {@code caFile} when
    * one is given (a signer or node with a private CA); host names are always verified.
+   *
+   * @param maxBodyBytes the largest response body this client reads: what its upstream can honestly send
    */
-  public UpstreamHttp(Vertx vertx, java.util.Optional<java.nio.file.Path> caFile) {
-    this(vertx, withTrust(caFile));
+  public UpstreamHttp(Vertx vertx, Optional<Path> caFile, long maxBodyBytes) {
+    this(vertx, withTrust(caFile), maxBodyBytes);
   }
 
-  private static HttpClientOptions withTrust(java.util.Optional<java.nio.file.Path> caFile) {
+  private static HttpClientOptions withTrust(Optional<Path> caFile) {
     HttpClientOptions o = new HttpClientOptions().setVerifyHost(true);
-    caFile.ifPresent(ca -> o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(ca.toString())));
+    caFile.ifPresent(ca -> o.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
     return o;
   }
 
-  public UpstreamHttp(Vertx vertx, HttpClientOptions options) {
+  public UpstreamHttp(Vertx vertx, HttpClientOptions options, long maxBodyBytes) {
     this.vertx = vertx;
+    this.maxBodyBytes = maxBodyBytes;
     this.client = vertx.createHttpClient(new HttpClientOptions(options)
         .setMaxRedirects(0)
         .setDecompressionSupported(false)
-        .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(2));
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(2));
   }
 
-  /** GET that requires a 2xx answer. */
-  public Future<Response> get(URI uri, MultiMap headers, Duration timeout, long maxBytes) {
-    return send(HttpMethod.GET, uri, headers, null, timeout, maxBytes).map(r -> requireOk(r, uri));
+  /** GET that requires a 2xx answer, complete by {@code deadline}. */
+  public Future<Response> get(URI uri, MultiMap headers, Deadline deadline) {
+    return send(HttpMethod.GET, uri, headers, null, deadline).map(r -> requireOk(r, uri));
   }
 
-  public Future<Response> send(HttpMethod method, URI uri, MultiMap headers, Buffer body, Duration timeout, long maxBytes) {
+  /** One exchange, from connecting to the body's last byte, complete by {@code deadline} (or failed with TIMEOUT). */
+  public Future<Response> send(HttpMethod method, URI uri, MultiMap headers, Buffer body, Deadline deadline) {
     String where = Redact.url(uri.toString());
     Promise<Response> promise = Promise.promise();
     AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
-    long deadline = vertx.setTimer(timeout.toMillis(), id -> {
-      if (promise.tryFail(new SourceException(ErrorReason.TIMEOUT, "no complete answer from " + where + " within " + timeout.toMillis() + "ms"))) {
+    long millis = Math.max(1, deadline.remaining().toMillis());
+    long timer = vertx.setTimer(millis, id -> {
+      if (promise.tryFail(new SourceException(ErrorReason.TIMEOUT, "no complete answer from " + where + " within " + millis + "ms"))) {
         HttpClientRequest r = inFlight.get();
         if (r != null) {
           r.reset();
@@ -122,7 +128,7 @@ public final class UpstreamHttp {
         .setMethod(method)
         .setAbsoluteURI(withoutUserInfo(uri))
         .setFollowRedirects(false)
-        .setConnectTimeout(timeout.toMillis());
+        .setConnectTimeout(millis);
     MultiMap all = MultiMap.caseInsensitiveMultiMap();
     if (uri.getRawUserInfo() != null) {
       all.set("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -137,9 +143,9 @@ public final class UpstreamHttp {
           req.headers().addAll(all);
           return body == null ? req.send() : req.send(body);
         })
-        .onSuccess(resp -> readCapped(resp, maxBytes, where, promise))
+        .onSuccess(resp -> readCapped(resp, maxBodyBytes, where, promise))
         .onFailure(t -> promise.tryFail(classify(t, where)));
-    return promise.future().onComplete(x -> vertx.cancelTimer(deadline));
+    return promise.future().onComplete(x -> vertx.cancelTimer(timer));
   }
 
   public Future<Void> close() {
@@ -176,11 +182,11 @@ public final class UpstreamHttp {
     resp.endHandler(v -> promise.tryComplete(new Response(resp.statusCode(), resp.headers(), body)));
   }
 
-  private static java.util.Optional<Long> declaredLength(String header) {
+  private static Optional<Long> declaredLength(String header) {
     try {
-      return header == null ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(header.trim())).filter(n -> n >= 0 && n <= 64L << 20);
+      return header == null ? Optional.empty() : Optional.of(Long.parseLong(header.trim())).filter(n -> n >= 0 && n <= 64L << 20);
     } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

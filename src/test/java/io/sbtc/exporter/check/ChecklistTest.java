@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sbtc.exporter.config.ConfigLoader;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -13,6 +12,7 @@ import io.sbtc.exporter.core.SourceState;
 import io.sbtc.exporter.core.SourceView;
 import io.sbtc.exporter.promtext.ParseException;
 import io.sbtc.exporter.promtext.TextFormatParser;
+import io.sbtc.exporter.setup.ConfigLoader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

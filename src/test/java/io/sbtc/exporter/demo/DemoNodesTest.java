@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.ExporterVerticle;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.setup.Overrides;
 import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.Vertx;
@@ -13,8 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +29,7 @@ class DemoNodesTest {
     Vertx vertx = Vertx.vertx();
     try {
       ExporterConfig config = DemoUpstreams.start(vertx).await(10, TimeUnit.SECONDS)
-          .withListenAddress(ListenAddress.parse("127.0.0.1:0").orElseThrow());
+          .with(Overrides.listenAddress(ListenAddress.parse("127.0.0.1:0").orElseThrow()));
       ExporterVerticle exporter = new ExporterVerticle(config, Clock.systemUTC());
       vertx.deployVerticle(exporter).await(10, TimeUnit.SECONDS);
       Scrape s = awaitAllUp(exporter);

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sbtc.exporter.config.ExporterConfig;
-import io.sbtc.exporter.config.LogConfig;
-import io.sbtc.exporter.testing.ExternalTool;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.logs.LogConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
+import io.sbtc.exporter.source.stacks.StacksConfig;
 import io.sbtc.exporter.testing.ExternalTool.Result;
+import io.sbtc.exporter.testing.ExternalTool;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -132,18 +137,18 @@ class ComposeDeployTest {
   @Test
   void exporterConfigLoadsWithTheStacksEnvironment(@TempDir Path tmp) throws IOException {
     ExporterConfig c = exporterConfig(tmp).config();
-    assertEquals(URI.create("http://sbtc-signer:9184/metrics"), c.signer().orElseThrow().metricsUrl().orElseThrow());
-    assertEquals(URI.create("http://sbtc-signer:8801/info"), c.signer().orElseThrow().infoUrl().orElseThrow());
-    assertEquals(URI.create("http://bitcoin:8332"), c.bitcoin().orElseThrow().rpcUrl());
-    assertEquals("rpc-password-from-dot-env", c.bitcoin().orElseThrow().rpcPassword().orElseThrow().reveal());
-    assertEquals(URI.create("http://stacks-core:20443"), c.stacks().orElseThrow().rpcUrl());
-    assertEquals("postgres", c.signerDb().orElseThrow().url().host());
-    assertEquals("signer", c.signerDb().orElseThrow().url().database());
-    assertEquals("sbtc_exporter", c.signerDb().orElseThrow().url().user());
-    assertTrue(c.signerDb().orElseThrow().password().isPresent());
-    assertEquals(Path.of("/backups"), c.backups().get(0).path());
-    assertEquals(List.of("bitcoind", "stacks-node"), c.logs().stream().map(LogConfig::component).toList());
-    assertEquals(Path.of("/var/lib/docker/containers/4f2a9c0e7b1d"), c.logs().get(1).path().orElseThrow());
+    assertEquals(URI.create("http://sbtc-signer:9184/metrics"), c.section(SignerConfig.class).orElseThrow().metricsUrl().orElseThrow());
+    assertEquals(URI.create("http://sbtc-signer:8801/info"), c.section(SignerConfig.class).orElseThrow().infoUrl().orElseThrow());
+    assertEquals(URI.create("http://bitcoin:8332"), c.section(BitcoinConfig.class).orElseThrow().rpcUrl());
+    assertEquals("rpc-password-from-dot-env", c.section(BitcoinConfig.class).orElseThrow().rpcPassword().orElseThrow().reveal());
+    assertEquals(URI.create("http://stacks-core:20443"), c.section(StacksConfig.class).orElseThrow().rpcUrl());
+    assertEquals("postgres", c.section(SignerDbConfig.class).orElseThrow().url().host());
+    assertEquals("signer", c.section(SignerDbConfig.class).orElseThrow().url().database());
+    assertEquals("sbtc_exporter", c.section(SignerDbConfig.class).orElseThrow().url().user());
+    assertTrue(c.section(SignerDbConfig.class).orElseThrow().password().isPresent());
+    assertEquals(Path.of("/backups"), c.sections(BackupConfig.class).get(0).path());
+    assertEquals(List.of("bitcoind", "stacks-node"), c.sections(LogConfig.class).stream().map(LogConfig::component).toList());
+    assertEquals(Path.of("/var/lib/docker/containers/4f2a9c0e7b1d"), ((LogConfig.Files) c.sections(LogConfig.class).get(1)).path());
     assertEquals(new io.sbtc.exporter.config.ListenAddress("0.0.0.0", 10184), c.listenAddress());
   }
 

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sbtc.exporter.config.BackupVerifyConfig;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
 import io.sbtc.exporter.source.backup.BackupVerifier;
+import io.sbtc.exporter.source.backup.BackupVerifyConfig;
 import io.sbtc.exporter.source.backup.VerifyOutcome;
 import io.sbtc.exporter.testing.DebianPgServer;
 import io.sbtc.exporter.testing.ExternalTool;
@@ -104,14 +105,14 @@ class DeployPostgresVersionsTest {
   void bothShippedConfigsVerifyWithTheImagesProgramsOnTheirScratchServer(@TempDir Path tmp) throws IOException {
     String bin = "/usr/lib/postgresql/" + imageClientMajor() + "/bin/";
     for (ShippedConfig shipped : List.of(composeConfig(tmp.resolve("compose")), k8sConfig(tmp.resolve("k8s")))) {
-      BackupVerifyConfig verify = shipped.config().backups().get(0).verify().orElseThrow(() -> new AssertionError("no verify section"));
+      BackupVerifyConfig verify = shipped.config().sections(BackupConfig.class).get(0).verify().orElseThrow(() -> new AssertionError("no verify section"));
       assertEquals(bin + "pg_restore", verify.pgRestore());
       assertEquals(bin + "psql", verify.psql());
       assertEquals(SCRATCH, verify.scratchUrl().host());
       assertEquals("sbtc_verifier", verify.scratchUrl().user());
       assertTrue(verify.password().isPresent());
     }
-    assertEquals(5432, composeConfig(tmp.resolve("c2")).config().backups().get(0).verify().orElseThrow().scratchUrl().port());
+    assertEquals(5432, composeConfig(tmp.resolve("c2")).config().sections(BackupConfig.class).get(0).verify().orElseThrow().scratchUrl().port());
     JsonNode service = Yaml.resource(k8sScratch, "Service", SCRATCH);
     assertEquals(5432, service.path("spec").path("ports").path(0).path("port").asInt());
   }
@@ -207,7 +208,7 @@ class DeployPostgresVersionsTest {
                 settle_time: 100ms
           """.formatted(backups, url, password, verify.path("timeout").asText(), PgTools.require("pg_restore"), PgTools.require("psql"));
       ExporterConfig config = ConfigLoader.parse("compose-verify.yml", yaml, System::getenv);
-      VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), Optional.empty(), tmp, Clock.systemUTC()).run();
+      VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), Optional.empty(), tmp, Clock.systemUTC()).run();
       assertEquals(Optional.empty(), outcome.failure(), outcome.message());
       assertEquals(List.of(), scratch.databases("sbtc_verify_"));
     }

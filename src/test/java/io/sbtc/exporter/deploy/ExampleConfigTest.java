@@ -4,7 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.audit.AuditConfig;
+import io.sbtc.exporter.source.backup.BackupConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.logs.LogConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
+import io.sbtc.exporter.source.release.VersionsConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
+import io.sbtc.exporter.source.stacks.StacksConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +40,11 @@ class ExampleConfigTest {
   @Test
   void everySectionOfTheExampleLoads(@TempDir Path tmp) throws IOException {
     ExporterConfig c = ShippedConfig.load(EXAMPLE.toString(), everySectionEnabled(), Map.of(), tmp).config();
-    assertTrue(c.signer().isPresent() && c.audit().isPresent() && c.bitcoin().isPresent() && c.stacks().isPresent()
-        && c.versions().flatMap(v -> v.releaseFeed()).isPresent() && c.signerDb().isPresent(), c.toString());
-    assertEquals(List.of("signer", "bitcoind", "stacks-node"), c.logs().stream().map(l -> l.component()).toList());
-    assertTrue(c.backups().get(0).verify().isPresent());
-    assertEquals(0600, c.audit().orElseThrow().files().get(0).maxMode());
+    assertTrue(c.section(SignerConfig.class).isPresent() && c.section(AuditConfig.class).isPresent() && c.section(BitcoinConfig.class).isPresent() && c.section(StacksConfig.class).isPresent()
+        && c.section(VersionsConfig.class).flatMap(v -> v.releaseFeed()).isPresent() && c.section(SignerDbConfig.class).isPresent(), c.toString());
+    assertEquals(List.of("signer", "bitcoind", "stacks-node"), c.sections(LogConfig.class).stream().map(l -> l.component()).toList());
+    assertTrue(c.sections(BackupConfig.class).get(0).verify().isPresent());
+    assertEquals(0600, c.section(AuditConfig.class).orElseThrow().files().get(0).maxMode());
   }
 
   @Test

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.ListenAddress;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.bitcoin.BitcoinConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,16 +92,16 @@ class KubernetesDeployTest {
     ShippedConfig shipped = configMapConfig(tmp);
     ExporterConfig c = shipped.config();
     assertEquals(new ListenAddress("0.0.0.0", ExporterConfig.DEFAULT_PORT), c.listenAddress());
-    URI metrics = c.signer().orElseThrow().metricsUrl().orElseThrow();
-    URI info = c.signer().orElseThrow().infoUrl().orElseThrow();
+    URI metrics = c.section(SignerConfig.class).orElseThrow().metricsUrl().orElseThrow();
+    URI info = c.section(SignerConfig.class).orElseThrow().infoUrl().orElseThrow();
     JsonNode signer = Yaml.named(podSpec.path("containers"), "name", "sbtc-signer").orElseThrow();
     for (URI u : List.of(metrics, info)) {
       assertEquals("127.0.0.1", u.getHost(), u.toString());
       assertTrue(Yaml.named(signer.path("ports"), "containerPort", String.valueOf(u.getPort())).isPresent(),
           u + ": the signer container declares no such port");
     }
-    assertTrue(c.bitcoin().orElseThrow().rpcPassword().isPresent());
-    assertTrue(c.signerDb().orElseThrow().password().isPresent());
+    assertTrue(c.section(BitcoinConfig.class).orElseThrow().rpcPassword().isPresent());
+    assertTrue(c.section(SignerDbConfig.class).orElseThrow().password().isPresent());
   }
 
   /** The config's --config path and secret files are what the pod mounts. */

@@ -1,12 +1,12 @@
 package io.sbtc.exporter.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ConfigPrinter;
-import io.sbtc.exporter.config.ExporterConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.setup.ExporterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.sbtc.exporter.config.Secret;
+import io.sbtc.exporter.common.Secret;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -131,7 +131,7 @@ class LandingPageBrowserTest {
         bitcoin:
           rpc_url: "%2$s"
           rpc_user: exporter
-          rpc_password: "${SBTC_BROWSER_TEST_RPC_PASSWORD:-test}"
+          rpc_password: "${SBTC_TEST_PASSWORD}"
         stacks:
           rpc_url: "%2$s"
         audit:

@@ -8,7 +8,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sbtc.exporter.check.Checklist;
 import io.sbtc.exporter.check.Readings;
 import io.sbtc.exporter.check.Scorecard;
-import io.sbtc.exporter.config.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigLoader;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

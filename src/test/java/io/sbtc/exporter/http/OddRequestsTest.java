@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.sbtc.exporter.ExporterVerticle;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.net.Socket;

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.DerivedMetrics;
 import io.sbtc.exporter.core.ExporterCollector;
+import io.sbtc.exporter.core.Poll;
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceRunner;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -45,17 +46,7 @@ class ScrapeCacheTest {
     final BlockingQueue<Promise<SourceSnapshot>> polls = new LinkedBlockingQueue<>();
 
     @Override
-    public String name() {
-      return "manual";
-    }
-
-    @Override
-    public Schedule schedule() {
-      return new Schedule(INTERVAL, Duration.ofMinutes(5)); // a poll stays open until the test answers it
-    }
-
-    @Override
-    public Future<SourceSnapshot> poll() {
+    public Future<SourceSnapshot> poll(Poll poll) {
       Promise<SourceSnapshot> p = Promise.promise();
       polls.add(p);
       return p.future();
@@ -73,7 +64,8 @@ class ScrapeCacheTest {
     vertx = Vertx.vertx();
     clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
     source = new ManualSource();
-    runner = new SourceRunner(vertx, source, clock);
+    // A poll stays open until the test answers it.
+    runner = new SourceRunner(vertx, "manual", new Schedule(INTERVAL, Duration.ofMinutes(5)), source, clock);
     ExporterCollector collector = new ExporterCollector("test", () -> List.of(runner), () -> NO_DERIVED, clock);
     cache = new ScrapeCache(collector, PrometheusProperties.builder().build());
     runner.start();

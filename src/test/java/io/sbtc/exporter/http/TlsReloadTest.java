@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.ExporterVerticle;
 import io.sbtc.exporter.config.ConfigException;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.config.WebConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.sbtc.exporter.soak;
 
 import io.sbtc.exporter.demo.DemoUpstreams;
 import io.sbtc.exporter.soak.FaultyUpstream.Mode;
+import io.sbtc.exporter.source.signer.SignerConfig;
 import io.sbtc.exporter.testing.ExporterProcess;
 import io.sbtc.exporter.testing.Scrape;
 import io.vertx.core.Vertx;
@@ -46,7 +47,6 @@ public final class Soak {
   static final Duration RELOAD_EVERY = Duration.ofSeconds(10);
   static final Duration RESOURCES_EVERY = Duration.ofSeconds(15);
   static final List<String> SOURCES = List.of("signer_metrics", "signer_info", "bitcoin", "stacks");
-  private static final Pattern JVM_FLAGS = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"(.*)\"$");
 
   /**
    * @param up {@code sbtc_exporter_source_up} by source
@@ -133,7 +133,7 @@ public final class Soak {
     ScheduledExecutorService scraper = Executors.newScheduledThreadPool(2);
     try {
       int backend = DemoUpstreams.start(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
-          .signer().orElseThrow().metricsUrl().orElseThrow().getPort();
+          .section(SignerConfig.class).orElseThrow().metricsUrl().orElseThrow().getPort();
       for (String source : SOURCES) {
         upstreams.put(source, new FaultyUpstream(source, backend));
       }
@@ -366,13 +366,9 @@ public final class Soak {
     return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** The JVM flags the image and the systemd unit run with; the Dockerfile is where they are kept. */
+  /** The JVM options every deployment runs the exporter with: those of bin/sbtc-signer-exporter. */
   static String jvmFlags() throws IOException {
-    Matcher m = JVM_FLAGS.matcher(Files.readString(Path.of("Dockerfile")));
-    if (!m.find()) {
-      throw new IllegalStateException("no ENV JAVA_TOOL_OPTIONS=\"...\" in Dockerfile");
-    }
-    return m.group(1);
+    return String.join(" ", io.sbtc.exporter.testing.ExporterProcess.shippedJvmOptions());
   }
 
   private double now() {

@@ -1,8 +1,8 @@
 package io.sbtc.exporter.testing;
 
 import io.sbtc.exporter.ExporterVerticle;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;

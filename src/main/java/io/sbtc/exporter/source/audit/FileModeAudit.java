@@ -3,21 +3,17 @@ package io.sbtc.exporter.source.audit;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.sbtc.exporter.config.AuditConfig;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -26,35 +22,18 @@ import java.util.Set;
  * secrets with a rotation period ({@code max_age}) must have been rewritten within it. Reads only
  * metadata (mode, owner, modification time), never the files' contents.
  */
-public final class FileModeAudit implements Source {
+public final class FileModeAudit implements Source.Blocking {
   public static final String NAME = "audit_files";
 
-  private final Vertx vertx;
-  private final Schedule schedule;
   private final List<AuditConfig.FileRule> rules;
 
-  public FileModeAudit(Vertx vertx, Schedule schedule, List<AuditConfig.FileRule> rules) {
-    this.vertx = vertx;
-    this.schedule = schedule;
+  public FileModeAudit(List<AuditConfig.FileRule> rules) {
     this.rules = rules;
   }
 
+  /** A missing or unreadable file is a finding (mode_ok 0) and a problem of the poll, never a failed poll. */
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::audit, false);
-  }
-
-  private SourceSnapshot audit() {
+  public SourceSnapshot poll(Poll poll) {
     GaugeSnapshot.Builder ok = GaugeSnapshot.builder().name("sbtc_audit_file_mode_ok")
         .help("1 if the file's permissions are within audit.files[].max_mode and its owner matches, 0 otherwise (also 0 when it is missing).");
     GaugeSnapshot.Builder mode = GaugeSnapshot.builder().name("sbtc_audit_file_mode")
@@ -64,7 +43,6 @@ public final class FileModeAudit implements Source {
             + " volume shows the last update); for a secret, when it was last rotated. Absent when the file is missing.");
     GaugeSnapshot.Builder maxAge = GaugeSnapshot.builder().name("sbtc_audit_file_max_age_seconds").unit(Unit.SECONDS)
         .help("The file's rotation period, audit.files[].max_age; only for files that set one.");
-    List<SourceException> problems = new ArrayList<>();
     for (AuditConfig.FileRule rule : rules) {
       Labels path = Labels.of("path", rule.path().toString());
       try {
@@ -78,13 +56,13 @@ public final class FileModeAudit implements Source {
         rule.maxAge().ifPresent(a -> maxAge.dataPoint(point(path, a.toSeconds())));
       } catch (NoSuchFileException e) {
         ok.dataPoint(point(path, 0));
-        problems.add(new SourceException(ErrorReason.OTHER, "audited file " + rule.path() + " does not exist"));
+        poll.problem(new SourceException(ErrorReason.OTHER, "audited file " + rule.path() + " does not exist"));
       } catch (IOException | UnsupportedOperationException e) {
         ok.dataPoint(point(path, 0));
-        problems.add(new SourceException(ErrorReason.OTHER, "cannot read the mode of " + rule.path() + " (" + e.getClass().getSimpleName() + ")"));
+        poll.problem(new SourceException(ErrorReason.OTHER, "cannot read the mode of " + rule.path() + " (" + e.getClass().getSimpleName() + ")"));
       }
     }
-    return new SourceSnapshot(List.of(ok.build(), mode.build(), modified.build(), maxAge.build()), problems);
+    return poll.snapshot(List.of(ok.build(), mode.build(), modified.build(), maxAge.build()));
   }
 
   private static GaugeSnapshot.GaugeDataPointSnapshot point(Labels labels, double value) {

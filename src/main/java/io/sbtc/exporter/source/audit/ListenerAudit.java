@@ -2,15 +2,12 @@ package io.sbtc.exporter.source.audit;
 
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.AuditConfig;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,35 +18,17 @@ import java.util.TreeMap;
  * {@code audit_listeners}: TCP sockets listening on a non-loopback address on a port that is not
  * allowed. The firewall default-deny practice: only the signer's P2P port and SSH face the network.
  */
-public final class ListenerAudit implements Source {
+public final class ListenerAudit implements Source.Blocking {
   public static final String NAME = "audit_listeners";
 
-  private final Vertx vertx;
-  private final Schedule schedule;
   private final AuditConfig.Listeners config;
 
-  public ListenerAudit(Vertx vertx, Schedule schedule, AuditConfig.Listeners config) {
-    this.vertx = vertx;
-    this.schedule = schedule;
+  public ListenerAudit(AuditConfig.Listeners config) {
     this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::audit, false);
-  }
-
-  private SourceSnapshot audit() {
+  public SourceSnapshot poll(Poll poll) {
     // port -> the addresses it is exposed on, so one port bound on v4 and v6 is one series
     TreeMap<Integer, Set<String>> exposed = new TreeMap<>();
     int readable = 0;

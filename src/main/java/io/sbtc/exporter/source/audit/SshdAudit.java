@@ -2,13 +2,10 @@ package io.sbtc.exporter.source.audit;
 
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.AuditConfig;
-import io.sbtc.exporter.config.Schedule;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
@@ -17,35 +14,17 @@ import java.util.Map;
  * saved {@code sshd -T} output); a file that cannot be read fails the poll, so the verdict is
  * unknown, never a pass.
  */
-public final class SshdAudit implements Source {
+public final class SshdAudit implements Source.Blocking {
   public static final String NAME = "audit_ssh";
 
-  private final Vertx vertx;
-  private final Schedule schedule;
   private final AuditConfig.Ssh config;
 
-  public SshdAudit(Vertx vertx, Schedule schedule, AuditConfig.Ssh config) {
-    this.vertx = vertx;
-    this.schedule = schedule;
+  public SshdAudit(AuditConfig.Ssh config) {
     this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::audit, false);
-  }
-
-  private SourceSnapshot audit() {
+  public SourceSnapshot poll(Poll poll) {
     SshdSettings settings = config.sshdTOutput().map(SshdConfigParser::readSshdT)
         .orElseGet(() -> SshdConfigParser.readConfig(config.configFile()));
     return SourceSnapshot.of(snapshot(settings));

@@ -1,50 +1,32 @@
 package io.sbtc.exporter.source.backup;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.Schedule;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 /**
  * {@code backup:<name>}: how old and how large the newest backup is. A missing directory, no
  * matching file or an unreadable newest file fails the poll (source down, with the reason), so it
  * never shows as a healthy-looking number.
  */
-public final class BackupSource implements Source {
+public final class BackupSource implements Source.Blocking {
   public static final String PREFIX = "backup:";
 
-  private final Vertx vertx;
   private final BackupConfig config;
   private final Labels labels;
 
-  public BackupSource(Vertx vertx, BackupConfig config) {
-    this.vertx = vertx;
+  public BackupSource(BackupConfig config) {
     this.config = config;
     this.labels = Labels.of("backup", config.name());
   }
 
+  /** Listing and stat are blocking file I/O: on a worker. */
   @Override
-  public String name() {
-    return PREFIX + config.name();
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::look, false);
-  }
-
-  private SourceSnapshot look() {
+  public SourceSnapshot poll(Poll poll) {
     BackupFiles.Listing listing;
     try {
       listing = BackupFiles.scan(config.path().toAbsolutePath(), config.pattern());

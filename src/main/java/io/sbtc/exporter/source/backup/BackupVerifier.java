@@ -1,24 +1,21 @@
 package io.sbtc.exporter.source.backup;
 
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.BackupVerifyConfig;
 import io.sbtc.exporter.config.PgUrl;
-import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.ConfinedDirectory;
 import io.sbtc.exporter.source.postgres.PgConnector;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SqlErrors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -36,6 +33,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class BackupVerifier {
   private static final System.Logger LOG = System.getLogger(BackupVerifier.class.getName());
+  /** The longest the checks of a restored copy may take, within what is left of the verify timeout. */
+  private static final Duration CHECK_COPY_LIMIT = Duration.ofMinutes(5);
 
   private final BackupConfig backup;
   private final BackupVerifyConfig verify;
@@ -68,9 +67,14 @@ public final class BackupVerifier {
     }
   }
 
+  /** One verification within the configured verify timeout. */
   public VerifyOutcome run() {
+    return run(Deadline.after(verify.schedule().timeout()));
+  }
+
+  /** One verification, ended (the tool stopped, the copy dropped) at {@code deadline}. */
+  public VerifyOutcome run(Deadline deadline) {
     long started = System.nanoTime();
-    Deadline deadline = Deadline.after(verify.schedule().timeout());
     List<SourceException> infrastructure = new ArrayList<>();
     Optional<FailureReason> failure = Optional.empty();
     String message;
@@ -232,7 +236,7 @@ public final class BackupVerifier {
 
   private Optional<byte[]> checkCopy(String database, Deadline deadline) throws VerifyFailure {
     try (Connection c = scratch.connect(database, deadline)) {
-      return RestoredCopy.check(c, deadline.remainingAtMost(Duration.ofMinutes(5)));
+      return RestoredCopy.check(c, deadline.forStep(CHECK_COPY_LIMIT));
     } catch (SQLException e) {
       if (deadline.passed()) {
         throw new VerifyFailure(FailureReason.TIMEOUT, "checking the restored copy did not finish within the verify timeout");
@@ -252,7 +256,7 @@ public final class BackupVerifier {
     }
     SignerDbConfig db = live.get();
     Optional<byte[]> current;
-    try (Connection c = PgConnector.open(db.url(), db.password(), deadline.remainingAtMost(db.schedule().timeout()), true)) {
+    try (Connection c = PgConnector.open(db.url(), db.password(), deadline.forStep(db.schedule().timeout()), true)) {
       current = RestoredCopy.latestVerifiedKey(c, (int) Math.max(1, db.schedule().timeout().toSeconds()));
     } catch (SQLException e) {
       SourceException cause = SqlErrors.classify(e, db.url().where(), "read the live DKG key");

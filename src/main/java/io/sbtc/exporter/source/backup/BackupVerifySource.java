@@ -1,15 +1,15 @@
 package io.sbtc.exporter.source.backup;
 
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.BackupConfig;
-import io.sbtc.exporter.config.BackupVerifyConfig;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
+import io.sbtc.exporter.core.Schedule;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Metrics;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -60,34 +60,28 @@ public final class BackupVerifySource implements Source {
     this.verifier = new BackupVerifier(backup, live, Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
     this.labels = Labels.of("backup", backup.name());
     this.worker = vertx.createSharedWorkerExecutor("sbtc-backup-verify-" + backup.name(), 1,
-        timeout().plus(CLEANUP_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+        schedule(config).timeout().plus(CLEANUP_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The source's schedule: the verifier stops itself at the verify timeout, so the poll's own bound,
+   * {@link #CLEANUP_GRACE} later, only catches a cleanup that hangs.
+   */
+  public static Schedule schedule(BackupVerifyConfig verify) {
+    Duration interval = verify.schedule().interval();
+    Duration bound = verify.schedule().timeout().plus(CLEANUP_GRACE);
+    return new Schedule(interval, bound.compareTo(interval) > 0 ? interval : bound);
   }
 
   @Override
-  public String name() {
-    return PREFIX + backup.name();
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  /** The verifier stops itself at the verify timeout; this bound only catches a cleanup that hangs. */
-  @Override
-  public Duration timeout() {
-    Duration bound = config.schedule().timeout().plus(CLEANUP_GRACE);
-    return bound.compareTo(interval()) > 0 ? interval() : bound;
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
+  public Future<SourceSnapshot> poll(Poll poll) {
+    Deadline deadline = poll.deadline().within(config.schedule().timeout());
     if (!running.compareAndSet(false, true)) {
       return Future.failedFuture(new SourceException(ErrorReason.TIMEOUT, "the previous verification of " + backup.name() + " is still running"));
     }
     Future<SourceSnapshot> run = worker.executeBlocking(() -> {
       try {
-        return snapshot(verifier.run());
+        return snapshot(verifier.run(deadline), poll);
       } finally {
         running.set(false);
       }
@@ -96,7 +90,7 @@ public final class BackupVerifySource implements Source {
     return run;
   }
 
-  private SourceSnapshot snapshot(VerifyOutcome outcome) {
+  private SourceSnapshot snapshot(VerifyOutcome outcome, Poll poll) {
     if (outcome.success()) {
       lastSuccess = outcome.finishedAt();
     }
@@ -123,7 +117,8 @@ public final class BackupVerifySource implements Source {
             + "tool_too_old, dump_too_new, scratch_too_old, scratch_unavailable, scratch_too_privileged, corrupt_file, unsupported_dump, incomplete_dump, restore_failed, "
             + "schema_missing, table_missing, table_empty, aggregate_key_mismatch, live_db_unavailable, timeout, internal.",
         labels.add("reason", reason.label())));
-    return new SourceSnapshot(m.build(), outcome.infrastructure());
+    outcome.infrastructure().forEach(poll::problem);
+    return poll.snapshot(m.build());
   }
 
   private Optional<Labels> versions(RestoreVersions v) {

@@ -1,7 +1,8 @@
 package io.sbtc.exporter.source.backup;
 
 import io.sbtc.exporter.config.PgUrl;
-import io.sbtc.exporter.config.Secret;
+import io.sbtc.exporter.common.Secret;
+import io.sbtc.exporter.core.Deadline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,8 @@ final class RestoreProcess {
   /** psql's exit status when it could not connect. */
   private static final int PSQL_CONNECTION_FAILED = 2;
   private static final int MAX_ERROR_CHARS = 300;
+  /** How long pg_restore and psql may take to connect, within what is left of the verify timeout. */
+  private static final Duration CONNECT_LIMIT = Duration.ofSeconds(30);
   /**
    * pg_restore's words for an archive format newer than it knows (ReadHead in PostgreSQL's
    * src/bin/pg_dump/pg_backup_archiver.c): the last word when the archive's header did not say
@@ -156,7 +159,7 @@ final class RestoreProcess {
       env.put("PGPASSFILE", passFile.toString());
     }
     env.put("PGAPPNAME", "sbtc-signer-exporter-verify");
-    env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, deadline.remainingAtMost(Duration.ofSeconds(30)).toSeconds())));
+    env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, deadline.forStep(CONNECT_LIMIT).toSeconds())));
     scratch.param("sslmode").ifPresent(v -> env.put("PGSSLMODE", v));
     scratch.param("sslrootcert").ifPresent(v -> env.put("PGSSLROOTCERT", v));
     env.put("LC_MESSAGES", "C");

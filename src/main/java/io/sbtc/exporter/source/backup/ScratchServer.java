@@ -1,6 +1,6 @@
 package io.sbtc.exporter.source.backup;
 
-import io.sbtc.exporter.config.BackupVerifyConfig;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.postgres.PgConnector;
 import io.sbtc.exporter.source.postgres.SqlErrors;
@@ -139,7 +139,7 @@ final class ScratchServer {
 
   /** A connection to the temporary database, as the verifier's user, for the checks. */
   Connection connect(String database, Deadline deadline) throws SQLException {
-    return PgConnector.open(config.scratchUrl(), database, config.password(), deadline.remainingAtMost(DDL_TIMEOUT), false);
+    return PgConnector.open(config.scratchUrl(), database, config.password(), deadline.forStep(DDL_TIMEOUT), false);
   }
 
   /** Databases this verifier created; a name is only ever dropped when it matches exactly. */

@@ -1,5 +1,6 @@
 package io.sbtc.exporter.source.backup;
 
+import io.sbtc.exporter.core.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class ToolVersion {
     }
     try {
       // --version prints one short line, far less than a pipe holds: waiting first cannot block the program.
-      if (!p.waitFor(deadline.remainingAtMost(TIMEOUT).toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!p.waitFor(deadline.forStep(TIMEOUT).toNanos(), TimeUnit.NANOSECONDS)) {
         if (deadline.passed()) {
           throw new VerifyFailure(FailureReason.TIMEOUT, program + " --version did not answer within the verify timeout");
         }

@@ -66,11 +66,11 @@ final class BitcoinMetrics {
         "1 if the node meets the signer's needs (unpruned, Bitcoin Core 25 or newer), 0 otherwise; label unmet names the first need not met (pruned or version), empty when all are met.",
         Labels.of("unmet", u), u.isEmpty() ? 1 : 0));
     if (r.chain().isPresent() || r.network().isPresent()) {
-      m.info("sbtc_bitcoin", "Always 1; the node's chain and version in labels (empty when unknown).", Labels.of(
+      m.info(BitcoinSource.INFO_FAMILY, "Always 1; the node's chain and version in labels (empty when unknown).", Labels.of(
           "chain", r.chain().flatMap(ChainInfo::chain).orElse(""),
           "version", r.network().map(NetworkInfo::version).filter(OptionalLong::isPresent)
               .map(v -> NodeReadings.versionText(v.getAsLong())).orElse(""),
-          "subversion", r.network().flatMap(NetworkInfo::subversion).orElse("")));
+          BitcoinSource.INFO_SUBVERSION, r.network().flatMap(NetworkInfo::subversion).orElse("")));
     }
     return m.build();
   }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sbtc.exporter.config.Redact;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.Json;
@@ -15,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ final class BitcoinRpc {
   /** The error code bitcoind gives every call while it loads its indexes (RPC_IN_WARMUP). */
   static final int RPC_IN_WARMUP = -28;
   /** bitcoind's replies to these calls are a few kilobytes; anything near this is not bitcoind. */
-  private static final long MAX_REPLY_BYTES = 1L << 20;
+  static final long MAX_REPLY_BYTES = 1L << 20;
   private static final System.Logger LOG = System.getLogger(BitcoinRpc.class.getName());
 
   /** One method call; its method name doubles as its id, so a batch holds each method once. */
@@ -75,13 +75,13 @@ final class BitcoinRpc {
    * Replies by method name. The future fails only when the exchange as a whole failed (no
    * connection, refused credentials, a body that is not JSON-RPC); failed calls are replies.
    */
-  Future<Map<String, Reply>> call(List<Call> calls, Duration timeout) {
+  Future<Map<String, Reply>> call(List<Call> calls, Deadline deadline) {
     if (batchRefused) {
-      return oneByOne(calls, timeout);
+      return oneByOne(calls, deadline);
     }
     ArrayNode batch = JsonNodeFactory.instance.arrayNode();
     calls.forEach(c -> batch.add(envelope(c)));
-    return post(batch, timeout).compose(response -> {
+    return post(batch, deadline).compose(response -> {
       JsonNode body = jsonOrFail(response);
       if (body.isArray() && ok(response)) {
         return Future.succeededFuture(matchReplies(calls, body));
@@ -90,17 +90,17 @@ final class BitcoinRpc {
         batchRefused = true;
         LOG.log(Level.INFO, "source={0} msg=\"{1} answered a batch with a single reply; asking one call at a time from now on\"",
             sourceName, where);
-        return oneByOne(calls, timeout);
+        return oneByOne(calls, deadline);
       }
       throw new SourceException(ok(response) ? ErrorReason.PARSE : ErrorReason.HTTP_STATUS,
           "HTTP " + response.status() + " from " + where + ": the reply is not a JSON-RPC batch reply");
     });
   }
 
-  private Future<Map<String, Reply>> oneByOne(List<Call> calls, Duration timeout) {
+  private Future<Map<String, Reply>> oneByOne(List<Call> calls, Deadline deadline) {
     List<Future<Reply>> replies = new ArrayList<>();
     for (Call c : calls) {
-      replies.add(post(envelope(c), timeout)
+      replies.add(post(envelope(c), deadline)
           .map(response -> {
             JsonNode body = jsonOrFail(response);
             if (!isEnvelope(body)) {
@@ -109,7 +109,7 @@ final class BitcoinRpc {
             }
             return reply(c.method(), body);
           })
-          .recover(t -> Future.succeededFuture(new Failure(asSourceException(t)))));
+          .recover(t -> Future.succeededFuture(new Failure(SourceException.from(t)))));
     }
     return Future.join(replies).map(x -> {
       Map<String, Reply> byMethod = new LinkedHashMap<>();
@@ -121,24 +121,24 @@ final class BitcoinRpc {
   }
 
   /** Sends with the current credentials; after a 401, once more if the cookie file changed meanwhile. */
-  private Future<UpstreamHttp.Response> post(JsonNode body, Duration timeout) {
+  private Future<UpstreamHttp.Response> post(JsonNode body, Deadline deadline) {
     Buffer bytes = Buffer.buffer(body.toString());
-    return credentials.header().compose(auth -> send(bytes, auth, timeout).compose(response -> {
+    return credentials.header().compose(auth -> send(bytes, auth, deadline).compose(response -> {
       if (response.status() != 401) {
         return Future.succeededFuture(checkAuth(response));
       }
       return credentials.afterRejection(auth).compose(retry -> retry.isPresent()
-          ? send(bytes, retry.get(), timeout).map(this::checkAuth)
+          ? send(bytes, retry.get(), deadline).map(this::checkAuth)
           : Future.failedFuture(refused()));
     }));
   }
 
-  private Future<UpstreamHttp.Response> send(Buffer body, String authorization, Duration timeout) {
+  private Future<UpstreamHttp.Response> send(Buffer body, String authorization, Deadline deadline) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("Accept", "application/json")
         .add("Authorization", authorization);
-    return http.send(HttpMethod.POST, url, headers, body, timeout, MAX_REPLY_BYTES);
+    return http.send(HttpMethod.POST, url, headers, body, deadline);
   }
 
   private UpstreamHttp.Response checkAuth(UpstreamHttp.Response response) {
@@ -220,10 +220,6 @@ final class BitcoinRpc {
 
   private static boolean ok(UpstreamHttp.Response response) {
     return response.status() >= 200 && response.status() < 300;
-  }
-
-  private static SourceException asSourceException(Throwable t) {
-    return t instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, "unexpected " + t.getClass().getSimpleName());
   }
 
   /** Error texts come from the node; keep them short enough for a log line. */

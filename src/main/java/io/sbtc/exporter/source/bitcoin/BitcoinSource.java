@@ -1,12 +1,14 @@
 package io.sbtc.exporter.source.bitcoin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sbtc.exporter.config.BitcoinConfig;
-import io.sbtc.exporter.config.Schedule;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.TipTracker;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.sbtc.exporter.source.bitcoin.BitcoinRpc.Call;
@@ -16,11 +18,7 @@ import io.sbtc.exporter.source.bitcoin.BitcoinRpc.Result;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -34,6 +32,9 @@ public final class BitcoinSource implements Source {
   public static final String NAME = "bitcoin";
   /** Read by the cross-chain lag metrics. */
   public static final String BLOCKS = "sbtc_bitcoin_blocks";
+  /** The info family with the node's version string in label {@link #INFO_SUBVERSION}, read by the version check. */
+  public static final String INFO_FAMILY = "sbtc_bitcoin";
+  public static final String INFO_SUBVERSION = "subversion";
 
   static final String GET_BLOCKCHAIN_INFO = "getblockchaininfo";
   static final String GET_NETWORK_INFO = "getnetworkinfo";
@@ -54,56 +55,40 @@ public final class BitcoinSource implements Source {
 
   public BitcoinSource(Vertx vertx, BitcoinConfig config, Clock clock) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), BitcoinRpc.MAX_REPLY_BYTES);
     this.rpc = new BitcoinRpc(http, config.rpcUrl(), new RpcCredentials(vertx, config), NAME);
     this.tip = new TipTracker(clock);
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  public static List<SourceSpec> specs(BitcoinConfig config, SourceContext context) {
+    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new BitcoinSource(context.vertx(), config, context.clock())));
   }
 
   @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    long started = System.nanoTime();
-    return rpc.call(CALLS, timeout()).compose(replies -> {
-      Collected c = new Collected();
+  public Future<SourceSnapshot> poll(Poll poll) {
+    return rpc.call(CALLS, poll.deadline()).compose(replies -> {
+      Calls c = new Calls(poll);
       var chain = c.read(GET_BLOCKCHAIN_INFO, replies.get(GET_BLOCKCHAIN_INFO), r -> NodeReadings.chainInfo(r, GET_BLOCKCHAIN_INFO));
       var network = c.read(GET_NETWORK_INFO, replies.get(GET_NETWORK_INFO), r -> NodeReadings.networkInfo(r, GET_NETWORK_INFO));
       var mempool = c.read(GET_MEMPOOL_INFO, replies.get(GET_MEMPOOL_INFO), r -> NodeReadings.mempool(r, GET_MEMPOOL_INFO));
       var uptime = c.read(UPTIME, replies.get(UPTIME), r -> NodeReadings.uptime(r, UPTIME));
-      if (c.answered == 0 && !c.warmingUp) {
-        throw c.errors.get(0);
-      }
       Optional<String> bestBlock = chain.flatMap(NodeReadings.ChainInfo::bestBlockHash);
-      return header(bestBlock, timeLeft(started)).map(header -> {
+      return header(bestBlock, poll).map(header -> {
         OptionalLong tipTime = header
             .flatMap(h -> c.read(GET_BLOCK_HEADER, h, r -> NodeReadings.headerTime(r, GET_BLOCK_HEADER)))
             .orElse(OptionalLong.empty());
         BitcoinMetrics.Readings readings = new BitcoinMetrics.Readings(c.warmingUp, chain, network, mempool,
             uptime.map(OptionalLong::of).orElse(OptionalLong.empty()), tipTime, bestBlock.map(tip::observe));
-        return new SourceSnapshot(BitcoinMetrics.of(readings), c.errors);
+        return poll.snapshot(BitcoinMetrics.of(readings));
       });
     });
   }
 
   /**
-   * What is left of the poll's timeout, less a margin: the header call must give up before the
-   * whole poll does, or a slow header would take the batch's metrics down with it.
+   * The header of the best block, from the cache while the best block stays the same. Asked as a
+   * part of the poll, so a slow header gives up before the whole poll does and the batch's metrics stay.
    */
-  private Duration timeLeft(long startedNanos) {
-    Duration margin = timeout().dividedBy(10);
-    return timeout().minus(margin).minusNanos(System.nanoTime() - startedNanos);
-  }
-
-  /** The header of the best block, from the cache while the best block stays the same. */
-  private Future<Optional<Reply>> header(Optional<String> bestBlock, Duration timeLeft) {
+  private Future<Optional<Reply>> header(Optional<String> bestBlock, Poll poll) {
     if (bestBlock.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -112,11 +97,12 @@ public final class BitcoinSource implements Source {
     if (cached != null && cached.hash().equals(hash)) {
       return Future.succeededFuture(Optional.of(new Result(cached.header())));
     }
-    if (timeLeft.toMillis() < 1) {
+    Deadline deadline = poll.partDeadline();
+    if (deadline.remaining().toMillis() < 1) {
       return Future.succeededFuture(Optional.of(new Failure(new SourceException(ErrorReason.TIMEOUT,
-          GET_BLOCK_HEADER + ": no time left within the poll's timeout of " + timeout().toMillis() + "ms"))));
+          GET_BLOCK_HEADER + ": no time left within the poll's timeout of " + poll.timeout().toMillis() + "ms"))));
     }
-    return rpc.call(List.of(Call.of(GET_BLOCK_HEADER, hash)), timeLeft)
+    return rpc.call(List.of(Call.of(GET_BLOCK_HEADER, hash)), deadline)
         .map(m -> {
           Reply reply = m.get(GET_BLOCK_HEADER);
           if (reply instanceof Result h) {
@@ -124,42 +110,34 @@ public final class BitcoinSource implements Source {
           }
           return Optional.ofNullable(reply);
         })
-        .recover(t -> Future.succeededFuture(Optional.of(new Failure(asSourceException(t)))));
+        .recover(t -> Future.succeededFuture(Optional.of(new Failure(SourceException.from(t)))));
   }
 
-  /** The calls of one poll as they are read: which answered, which failed and why. */
-  private static final class Collected {
-    final List<SourceException> errors = new ArrayList<>();
+  /** Each call's reply as a part of the poll. Warm-up is a state the node announces, not an error of the node or the exporter. */
+  private static final class Calls {
+    final Poll poll;
     boolean warmingUp;
-    int answered;
+
+    Calls(Poll poll) {
+      this.poll = poll;
+    }
 
     <T> Optional<T> read(String method, Reply reply, Function<JsonNode, T> reader) {
       if (reply == null) {
-        errors.add(new SourceException(ErrorReason.PARSE, "no reply to " + method));
+        poll.failed(method, new SourceException(ErrorReason.PARSE, "no reply to " + method));
         return Optional.empty();
       }
       if (reply instanceof Failure f) {
-        // Warm-up is a state the node announces, not an error of the node or the exporter.
         if (f.warmingUp()) {
           warmingUp = true;
+          poll.answered(method);
         } else {
-          errors.add(f.error());
+          poll.failed(method, f.error());
         }
         return Optional.empty();
       }
-      try {
-        T value = reader.apply(((Result) reply).value());
-        answered++;
-        return Optional.of(value);
-      } catch (SourceException e) {
-        errors.add(e);
-        return Optional.empty();
-      }
+      return poll.read(method, () -> reader.apply(((Result) reply).value()));
     }
-  }
-
-  private static SourceException asSourceException(Throwable t) {
-    return t instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, "unexpected " + t.getClass().getSimpleName());
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.sbtc.exporter.source.bitcoin;
 
-import io.sbtc.exporter.config.BitcoinConfig;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.vertx.core.Future;

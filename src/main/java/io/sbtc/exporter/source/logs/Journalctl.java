@@ -1,10 +1,10 @@
 package io.sbtc.exporter.source.logs;
 
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,7 @@ final class Journalctl {
   record Span(Optional<Instant> oldest, Optional<Instant> newest) {}
 
   /** The times of the unit's oldest and newest entry; both empty when it has none. Blocking. */
-  Span span(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  Span span(Deadline deadline) {
     // -n 1 selects the most recent entry.
     Optional<Instant> newest = firstEntry(List.of("--lines=1", "--reverse"), deadline);
     if (newest.isEmpty()) {
@@ -50,7 +49,7 @@ final class Journalctl {
     return cmd;
   }
 
-  private Optional<Instant> firstEntry(List<String> extra, long deadline) {
+  private Optional<Instant> firstEntry(List<String> extra, Deadline deadline) {
     Process p;
     try {
       p = new ProcessBuilder(command(extra)).start();
@@ -112,8 +111,8 @@ final class Journalctl {
     }
   }
 
-  private static long millisUntil(long deadline) {
-    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  private static long millisUntil(Deadline deadline) {
+    return Math.max(1, deadline.remaining().toMillis());
   }
 
   /** journalctl's first stderr line, printable ASCII only and short. */

@@ -1,9 +1,10 @@
 package io.sbtc.exporter.source.logs;
 
-import io.sbtc.exporter.config.LogConfig.Format;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.source.ConfinedDirectory;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -49,10 +50,14 @@ final class LogDirectoryScanner {
     this.opener = opener;
   }
 
-  /** Blocking: call on a worker. A directory that cannot be listed fails the scan. */
-  LogScan scan() {
+  /**
+   * Blocking: call on a worker. A directory that cannot be listed fails the scan, and so does one
+   * that is still being listed or read at {@code deadline} (a directory of many thousand files, a
+   * hung network mount).
+   */
+  LogScan scan(Deadline deadline) {
     List<SourceException> problems = new ArrayList<>();
-    List<LogFile> files = list(problems);
+    List<LogFile> files = list(problems, deadline);
     long bytes = files.stream().mapToLong(LogFile::size).sum();
     Optional<Instant> lastWrite = files.stream().map(LogFile::modified).max(Comparator.naturalOrder());
     List<LogFile> nonEmpty = files.stream().filter(f -> f.size() > 0).sorted(LogFile.OLDEST_FIRST).toList();
@@ -71,6 +76,7 @@ final class LogDirectoryScanner {
       if (read++ >= MAX_FILES_READ) {
         break;
       }
+      checkTime(deadline);
       Optional<List<String>> lines = firstLines(f, problems);
       if (lines.isEmpty()) {
         unparsed++;
@@ -88,11 +94,12 @@ final class LogDirectoryScanner {
     return new LogScan(files.size(), bytes, oldest, lastWrite, unparsed, problems);
   }
 
-  private List<LogFile> list(List<SourceException> problems) {
+  private List<LogFile> list(List<SourceException> problems, Deadline deadline) {
     List<LogFile> files = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
       ConfinedDirectory confined = new ConfinedDirectory(dir);
       for (Path p : entries) {
+        checkTime(deadline);
         try {
           confined.regularFile(p).ifPresent(e ->
               files.add(new LogFile(e.path(), e.attributes().size(), e.attributes().lastModifiedTime().toInstant())));
@@ -110,10 +117,18 @@ final class LogDirectoryScanner {
       throw new SourceException(ErrorReason.OTHER, "log path " + dir + " is not a directory");
     } catch (AccessDeniedException e) {
       throw new SourceException(ErrorReason.AUTH, "no permission to list log directory " + dir);
+    } catch (SourceException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new SourceException(ErrorReason.OTHER, "cannot list log directory " + dir + " (" + e.getClass().getSimpleName() + ")");
     }
     return files;
+  }
+
+  private void checkTime(Deadline deadline) {
+    if (deadline.passed()) {
+      throw new SourceException(ErrorReason.TIMEOUT, "the scan of log directory " + dir + " did not finish within the timeout");
+    }
   }
 
   /** The file's first non-blank lines, or empty when it cannot be read (counted as unparsed, and reported). */

@@ -2,7 +2,6 @@ package io.sbtc.exporter.source.logs;
 
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.LogConfig;
 import io.sbtc.exporter.source.Metrics;
 import java.math.BigDecimal;
 import java.time.Duration;

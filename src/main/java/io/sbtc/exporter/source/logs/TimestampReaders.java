@@ -1,6 +1,6 @@
 package io.sbtc.exporter.source.logs;
 
-import io.sbtc.exporter.config.LogConfig.Format;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
 import java.util.Optional;
 
 /** The one map from a configured {@code format} to its reader. */

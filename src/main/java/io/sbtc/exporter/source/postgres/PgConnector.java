@@ -3,7 +3,7 @@ package io.sbtc.exporter.source.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sbtc.exporter.config.PgUrl;
-import io.sbtc.exporter.config.Secret;
+import io.sbtc.exporter.common.Secret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -6,12 +6,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,8 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,9 @@ public final class SignerDbSource implements Source {
   public static final String NAME = "signer_db";
   /** Read by the verified-key check, without the {@code _info} suffix as {@link Metrics#info} takes it. */
   public static final String VERIFIED_KEY = "sbtc_signer_dkg_verified_aggregate_key";
+  /** The info family with the server's version in label {@link #POSTGRES_SERVER_VERSION}, read by the version check. */
+  public static final String POSTGRES_INFO = "sbtc_postgres";
+  public static final String POSTGRES_SERVER_VERSION = "server_version";
 
   private final Vertx vertx;
   private final SignerDbConfig config;
@@ -48,29 +51,22 @@ public final class SignerDbSource implements Source {
     this.where = config.url().where();
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  public static List<SourceSpec> specs(SignerDbConfig config, SourceContext context) {
+    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new SignerDbSource(context.vertx(), config)));
   }
 
   @Override
-  public Schedule schedule() {
-    return config.schedule();
+  public Future<SourceSnapshot> poll(Poll poll) {
+    return vertx.executeBlocking(() -> read(poll), false);
   }
 
-  @Override
-  public Future<SourceSnapshot> poll() {
-    return vertx.executeBlocking(this::read, false);
-  }
-
-  private SourceSnapshot read() {
-    long deadline = System.nanoTime() + timeout().toNanos();
+  private SourceSnapshot read(Poll poll) {
     try (Connection c = pool.getConnection()) {
-      Reader r = new Reader(c, deadline);
+      Reader r = new Reader(c, poll);
       Metrics m = new Metrics();
-      r.query("server_version", SERVER_VERSION, rs -> m.info("sbtc_postgres",
+      r.query("server_version", SERVER_VERSION, rs -> m.info(POSTGRES_INFO,
           "Always 1; the version of the PostgreSQL server that holds the signer's database.",
-          Labels.of("server_version", rs.getString(1))));
+          Labels.of(POSTGRES_SERVER_VERSION, rs.getString(1))));
       r.query("migrations", MIGRATIONS, rs -> m.gauge("sbtc_signer_db_migrations",
           "Migrations the signer has applied to its database (rows of public.__sbtc_migrations).", rs.getLong(1)));
       Boolean canonical = r.value("has_is_canonical", HAS_IS_CANONICAL, rs -> rs.getBoolean(1));
@@ -92,10 +88,7 @@ public final class SignerDbSource implements Source {
           Labels.of("aggregate_key", HexFormat.of().formatHex(rs.getBytes(1)))));
       r.query("wal_archiver", ARCHIVER, rs -> archiver(m, rs));
       PegMetrics.read(r, m, config.signerPublicKeyBytes());
-      if (r.succeeded == 0) {
-        throw r.errors.get(0);
-      }
-      return new SourceSnapshot(m.build(), r.errors);
+      return poll.snapshot(m.build());
     } catch (SQLException e) {
       throw SqlErrors.classify(e, where, "connect");
     }
@@ -153,16 +146,14 @@ public final class SignerDbSource implements Source {
     }
   }
 
-  /** Runs each query on its own: a failure becomes a partial error and the others still count. */
+  /** Runs each query as a part of the poll: a failure costs its own families and the others still count. */
   final class Reader {
     private final Connection connection;
-    private final long deadline;
-    private final List<SourceException> errors = new ArrayList<>();
-    private int succeeded;
+    private final Poll poll;
 
-    Reader(Connection connection, long deadline) {
+    Reader(Connection connection, Poll poll) {
       this.connection = connection;
-      this.deadline = deadline;
+      this.poll = poll;
     }
 
     interface Row {
@@ -202,23 +193,23 @@ public final class SignerDbSource implements Source {
     }
 
     private <T> T run(String what, String sql, List<byte[]> params, Value<T> value) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        errors.add(new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
+      Deadline deadline = poll.deadline();
+      if (deadline.passed()) {
+        poll.failed(what, new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
         return null;
       }
       try (PreparedStatement st = connection.prepareStatement(sql)) {
-        st.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()));
+        st.setQueryTimeout(deadline.seconds());
         for (int i = 0; i < params.size(); i++) {
           st.setBytes(i + 1, params.get(i));
         }
         try (ResultSet rs = st.executeQuery()) {
           T result = value.read(rs);
-          succeeded++;
+          poll.answered(what);
           return result;
         }
       } catch (SQLException e) {
-        errors.add(SqlErrors.classify(e, where, "query " + what));
+        poll.failed(what, SqlErrors.classify(e, where, "query " + what));
         return null;
       }
     }

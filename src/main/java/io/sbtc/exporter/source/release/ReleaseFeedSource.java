@@ -5,14 +5,16 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.VersionsConfig;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.common.Version;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
-import io.sbtc.exporter.derived.Version;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Json;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.vertx.core.Future;
@@ -58,48 +60,55 @@ public final class ReleaseFeedSource implements Source {
 
   public ReleaseFeedSource(Vertx vertx, VersionsConfig.ReleaseFeed config) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), MAX_BODY_BYTES);
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** Only when {@code versions.release_feed} is set: the minimums alone need no source. */
+  public static List<SourceSpec> specs(VersionsConfig versions, SourceContext context) {
+    return versions.releaseFeed().stream()
+        .map(feed -> new SourceSpec(NAME, feed.schedule(), feed, () -> new ReleaseFeedSource(context.vertx(), feed)))
+        .toList();
   }
 
+  /**
+   * One part per component, and one for the signer's tags; a part that fails keeps its last answer
+   * (rate limits come and go).
+   */
   @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    List<Future<Optional<SourceException>>> fetches = new ArrayList<>();
-    config.repos().forEach((component, repo) -> fetches.add(fetch(component, repo)
-        .map(latest -> {
-          cache.put(component, latest);
-          return Optional.<SourceException>empty();
-        })
-        .otherwise(e -> Optional.of(e instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, e.toString())))));
+  public Future<SourceSnapshot> poll(Poll poll) {
+    Map<String, Future<Latest>> fetches = new LinkedHashMap<>();
+    Map<String, Future<Tags>> tagFetches = new LinkedHashMap<>();
     config.repos().forEach((component, repo) -> {
+      fetches.put(component, fetch(component, repo, poll.deadline()));
       if (BY_REVISION.contains(component)) {
-        fetches.add(fetchTags(component, repo)
-            .map(tags -> {
-              tagCache.put(component, tags);
-              return Optional.<SourceException>empty();
-            })
-            .otherwise(e -> Optional.of(e instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, e.toString()))));
+        tagFetches.put(component, fetchTags(component, repo, poll.deadline()));
       }
     });
-    return Future.join(fetches).map(done -> {
-      List<SourceException> errors = fetches.stream().map(Future::result).flatMap(Optional::stream).toList();
-      if (cache.isEmpty() && !errors.isEmpty()) {
-        throw errors.get(0);
-      }
-      return new SourceSnapshot(metrics(), errors);
+    List<Future<?>> all = new ArrayList<>(fetches.values());
+    all.addAll(tagFetches.values());
+    return Future.join(all).otherwiseEmpty().map(done -> {
+      fetches.forEach((component, f) -> record(poll, component, f, cache));
+      tagFetches.forEach((component, f) -> record(poll, component + " tags", f, tagCache, component));
+      return poll.snapshot(metrics());
     });
   }
 
-  private Future<Latest> fetch(String component, String repo) {
+  private static <T> void record(Poll poll, String part, Future<T> f, Map<String, T> into) {
+    record(poll, part, f, into, part);
+  }
+
+  private static <T> void record(Poll poll, String part, Future<T> f, Map<String, T> into, String key) {
+    if (f.succeeded()) {
+      into.put(key, f.result());
+      poll.answered(part);
+    } else if (into.containsKey(key)) {
+      poll.failedKeepingEarlierAnswer(part, f.cause());
+    } else {
+      poll.failed(part, f.cause());
+    }
+  }
+
+  private Future<Latest> fetch(String component, String repo, Deadline deadline) {
     URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/repos/" + repo + "/releases?per_page=30");
     String where = Redact.url(uri.toString());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -110,7 +119,7 @@ public final class ReleaseFeedSource implements Source {
       headers.add("If-None-Match", cached.etag());
     }
     config.token().ifPresent(t -> headers.add("Authorization", "Bearer " + t.reveal()));
-    return http.send(HttpMethod.GET, uri, headers, null, timeout(), MAX_BODY_BYTES).map(r -> {
+    return http.send(HttpMethod.GET, uri, headers, null, deadline).map(r -> {
       if (r.status() == 304 && cached != null) {
         return cached;
       }
@@ -120,7 +129,7 @@ public final class ReleaseFeedSource implements Source {
   }
 
   /** The newest 100 tags (GitHub lists the newest first): years of releases at the signer's pace. */
-  private Future<Tags> fetchTags(String component, String repo) {
+  private Future<Tags> fetchTags(String component, String repo, Deadline deadline) {
     URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/repos/" + repo + "/tags?per_page=100");
     String where = Redact.url(uri.toString());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -131,7 +140,7 @@ public final class ReleaseFeedSource implements Source {
       headers.add("If-None-Match", cached.etag());
     }
     config.token().ifPresent(t -> headers.add("Authorization", "Bearer " + t.reveal()));
-    return http.send(HttpMethod.GET, uri, headers, null, timeout(), MAX_BODY_BYTES).map(r -> {
+    return http.send(HttpMethod.GET, uri, headers, null, deadline).map(r -> {
       if (r.status() == 304 && cached != null) {
         return cached;
       }

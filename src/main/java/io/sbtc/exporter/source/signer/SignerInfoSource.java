@@ -2,9 +2,8 @@ package io.sbtc.exporter.source.signer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.SignerConfig;
+import io.sbtc.exporter.common.Redact;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.Json;
@@ -25,50 +24,46 @@ public final class SignerInfoSource implements Source {
   public static final String LATEST_KEY_MATCHES_CONTRACT = "sbtc_signer_dkg_latest_key_matches_contract";
   /** Read by the verified-key check, without the {@code _info} suffix as {@link Metrics#info} takes it. */
   public static final String CONTRACT_KEY = "sbtc_signer_dkg_contract_aggregate_key";
+  /** The signer's tips and its nodes' tips as it sees them, read by the chain lags. */
+  public static final String BITCOIN_TIP = "sbtc_signer_bitcoin_tip_height";
+  public static final String BITCOIN_NODE_TIP = "sbtc_signer_bitcoin_node_tip_height";
+  public static final String STACKS_TIP = "sbtc_signer_stacks_tip_height";
+  public static final String STACKS_NODE_TIP = "sbtc_signer_stacks_node_tip_height";
+  /** The info family whose labels carry the signer's build and its nodes' versions, read by the version check. */
+  public static final String INFO_FAMILY = "sbtc_signer";
+  public static final String INFO_GIT_REVISION = "git_revision";
+  public static final String INFO_BITCOIN_NODE_SUBVERSION = "bitcoin_node_subversion";
+  public static final String INFO_STACKS_NODE_VERSION = "stacks_node_version";
   /** /info is a few hundred bytes; anything near this is not the signer. */
   private static final long MAX_INFO_BYTES = 1L << 20;
 
-  private final Vertx vertx;
   private final UpstreamHttp http;
   private final URI url;
-  private final SignerConfig config;
 
   public SignerInfoSource(Vertx vertx, SignerConfig config) {
-    this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), Math.min(MAX_INFO_BYTES, config.maxBodySize()));
     this.url = config.infoUrl().orElseThrow();
-    this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
+  public Future<SourceSnapshot> poll(Poll poll) {
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    return http.get(url, accept, timeout(), Math.min(MAX_INFO_BYTES, config.maxBodySize()))
+    return http.get(url, accept, poll.deadline())
         .map(response -> SourceSnapshot.of(read(Json.parse(response.text(where), where), where).build()));
   }
 
   /** Field paths follow the signer's {@code /info} JSON; every optional field may be null. */
   static Metrics read(JsonNode info, String where) {
     Metrics m = new Metrics()
-        .gauge("sbtc_signer_bitcoin_tip_height", "Height of the Bitcoin block the signer has processed as its tip (from /info).",
+        .gauge(BITCOIN_TIP, "Height of the Bitcoin block the signer has processed as its tip (from /info).",
             Json.count(info, "/bitcoin/signer_tip/block_height", where))
-        .gauge("sbtc_signer_bitcoin_node_tip_height", "Height of the Bitcoin node's tip as the signer sees it (from /info).",
+        .gauge(BITCOIN_NODE_TIP, "Height of the Bitcoin node's tip as the signer sees it (from /info).",
             Json.count(info, "/bitcoin/node_tip/block_height", where))
-        .gauge("sbtc_signer_stacks_tip_height",
+        .gauge(STACKS_TIP,
             "Height of the Stacks block the signer has processed as its tip (from /info); it moves once per Bitcoin block.",
             Json.count(info, "/stacks/signer_tip/block_height", where))
-        .gauge("sbtc_signer_stacks_node_tip_height", "Height of the Stacks node's tip as the signer sees it (from /info).",
+        .gauge(STACKS_NODE_TIP, "Height of the Stacks node's tip as the signer sees it (from /info).",
             Json.count(info, "/stacks/node_tip/block_height", where))
         .gauge("sbtc_signer_stacks_node_bitcoin_block_height",
             "The Bitcoin (burn) block height that the signer's Stacks node reports (from /info).",
@@ -89,15 +84,15 @@ public final class SignerInfoSource implements Source {
     }
     contract.ifPresent(key -> m.info(CONTRACT_KEY, "Always 1; the aggregate key in the sBTC registry contract as the signer reads it"
         + " (/info dkg.contract_aggregate_key) in a label; absent when unknown.", Labels.of("aggregate_key", key)));
-    m.info("sbtc_signer", "Always 1; the signer's build and chain facts from /info in labels.", Labels.of(
+    m.info(INFO_FAMILY, "Always 1; the signer's build and chain facts from /info in labels.", Labels.of(
         "network", Json.text(info, "/config/network", where).orElse(""),
         "deployer", Json.text(info, "/config/deployer", where).orElse(""),
-        "git_revision", Json.text(info, "/build_info/git_revision", where).orElse(""),
+        INFO_GIT_REVISION, Json.text(info, "/build_info/git_revision", where).orElse(""),
         "rust_version", Json.text(info, "/build_info/rust_version", where).orElse(""),
         "target_arch", Json.text(info, "/build_info/target_arch", where).orElse(""),
         "bitcoin_node_chain", Json.text(info, "/bitcoin/node_chain", where).orElse(""),
-        "bitcoin_node_subversion", Json.text(info, "/bitcoin/node_subversion", where).orElse(""),
-        "stacks_node_version", Json.text(info, "/stacks/node_version", where).orElse("")));
+        INFO_BITCOIN_NODE_SUBVERSION, Json.text(info, "/bitcoin/node_subversion", where).orElse(""),
+        INFO_STACKS_NODE_VERSION, Json.text(info, "/stacks/node_version", where).orElse("")));
     return m;
   }
 

@@ -1,10 +1,9 @@
 package io.sbtc.exporter.source.signer;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.SignerConfig;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
@@ -34,26 +33,16 @@ public final class SignerMetricsSource implements Source {
 
   public SignerMetricsSource(Vertx vertx, SignerConfig config) {
     this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), config.maxBodySize());
     this.url = config.metricsUrl().orElseThrow();
     this.config = config;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
+  public Future<SourceSnapshot> poll(Poll poll) {
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
-    return http.get(url, accept, timeout(), config.maxBodySize())
+    return http.get(url, accept, poll.deadline())
         // Parsing up to max_body_size of text is real work: keep it off the event loop.
         .compose(response -> vertx.executeBlocking(() -> relay(response.text(where), where), false));
   }

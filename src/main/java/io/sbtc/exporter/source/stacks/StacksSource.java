@@ -2,13 +2,14 @@ package io.sbtc.exporter.source.stacks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.sbtc.exporter.config.Redact;
-import io.sbtc.exporter.config.Schedule;
-import io.sbtc.exporter.config.StacksConfig;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
+import io.sbtc.exporter.core.SourceContext;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
+import io.sbtc.exporter.core.SourceSpec;
 import io.sbtc.exporter.source.Json;
 import io.sbtc.exporter.source.Metrics;
 import io.sbtc.exporter.source.TipTracker;
@@ -18,7 +19,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,14 +27,17 @@ import java.util.function.Function;
 
 /**
  * {@code stacks}: the Stacks node's RPC. {@code /v2/info}, {@code /v2/neighbors} and
- * {@code /v2/pox} are asked side by side; one that fails leaves the others' metrics in place, and
- * the poll fails only when all three do.
+ * {@code /v2/pox} are asked side by side, each a part of the poll: one that fails leaves the
+ * others' metrics in place.
  */
 public final class StacksSource implements Source {
   public static final String NAME = "stacks";
   /** Read by the cross-chain lag metrics. */
   public static final String TIP_HEIGHT = "sbtc_stacks_tip_height";
   public static final String BURN_BLOCK_HEIGHT = "sbtc_stacks_burn_block_height";
+  /** The info family with the node's version string in label {@link #INFO_SERVER_VERSION}, read by the version check. */
+  public static final String INFO_FAMILY = "sbtc_stacks";
+  public static final String INFO_SERVER_VERSION = "server_version";
 
   static final String INFO = "/v2/info";
   static final String NEIGHBORS = "/v2/neighbors";
@@ -49,55 +52,33 @@ public final class StacksSource implements Source {
 
   public StacksSource(Vertx vertx, StacksConfig config, Clock clock) {
     this.config = config;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile());
+    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), MAX_BODY_BYTES);
     this.tip = new TipTracker(clock);
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  public static List<SourceSpec> specs(StacksConfig config, SourceContext context) {
+    return List.of(new SourceSpec(NAME, config.schedule(), config, () -> new StacksSource(context.vertx(), config, context.clock())));
   }
 
   @Override
-  public Schedule schedule() {
-    return config.schedule();
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll() {
-    Future<Part> info = part(INFO, this::info);
-    Future<Part> neighbors = part(NEIGHBORS, StacksSource::neighbors);
-    Future<Part> pox = part(POX, StacksSource::pox);
-    return Future.join(info, neighbors, pox).map(x -> {
-      List<Part> parts = List.of(info.result(), neighbors.result(), pox.result());
+  public Future<SourceSnapshot> poll(Poll poll) {
+    List<Future<Optional<Consumer<Metrics>>>> parts = List.of(
+        part(poll, INFO, this::info), part(poll, NEIGHBORS, StacksSource::neighbors), part(poll, POX, StacksSource::pox));
+    return Future.join(parts).map(x -> {
       Metrics m = new Metrics();
-      List<SourceException> errors = new ArrayList<>();
-      for (Part p : parts) {
-        p.metrics().ifPresent(add -> add.accept(m));
-        p.error().ifPresent(errors::add);
-      }
-      if (errors.size() == parts.size()) {
-        throw errors.get(0);
-      }
-      return new SourceSnapshot(m.build(), errors);
+      parts.forEach(p -> p.result().ifPresent(add -> add.accept(m)));
+      return poll.snapshot(m.build());
     });
   }
 
-  /** One endpoint's outcome: what it adds to the snapshot, or why it could not. */
-  private record Part(Optional<Consumer<Metrics>> metrics, Optional<SourceException> error) {}
-
-  private Future<Part> part(String path, Function<JsonNode, Consumer<Metrics>> reader) {
+  /** One endpoint: what it adds to the snapshot, or empty when it failed (the poll records why). */
+  private Future<Optional<Consumer<Metrics>>> part(Poll poll, String path, Function<JsonNode, Consumer<Metrics>> reader) {
     URI url = endpoint(path);
     String where = Redact.url(url.toString());
     MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-    // Each endpoint gives up a little before the poll does, so one that hangs fails alone.
-    return http.get(url, accept, timeout().minus(timeout().dividedBy(10)), MAX_BODY_BYTES)
-        .map(response -> {
-          // Read everything first, so a bad field drops this endpoint's metrics as a whole.
-          Consumer<Metrics> add = reader.apply(Json.parse(response.text(where), where));
-          return new Part(Optional.of(add), Optional.empty());
-        })
-        .recover(t -> Future.succeededFuture(new Part(Optional.empty(), Optional.of(asSourceException(t)))));
+    // Read everything first, so a bad field drops this endpoint's metrics as a whole.
+    return poll.part(path, http.get(url, accept, poll.partDeadline())
+        .map(response -> reader.apply(Json.parse(response.text(where), where))));
   }
 
   private Consumer<Metrics> info(JsonNode r) {
@@ -121,9 +102,9 @@ public final class StacksSource implements Source {
           "1 if the node reports is_fully_synced (it has caught up with the Bitcoin chain), 0 otherwise; absent before Stacks 3.0.", s));
       changed.ifPresent(t -> m.gauge("sbtc_stacks_tip_changed_timestamp_seconds",
           "Unix time when this exporter last saw the node's Stacks tip change (or first saw it, after the exporter started).", t));
-      m.info("sbtc_stacks", "Always 1; the node's network id and version string in labels (empty when unknown).", Labels.of(
+      m.info(INFO_FAMILY, "Always 1; the node's network id and version string in labels (empty when unknown).", Labels.of(
           "network_id", networkId.isPresent() ? Long.toString(networkId.getAsLong()) : "",
-          "server_version", serverVersion.orElse("")));
+          INFO_SERVER_VERSION, serverVersion.orElse("")));
     };
   }
 
@@ -165,10 +146,6 @@ public final class StacksSource implements Source {
   private URI endpoint(String path) {
     String base = config.rpcUrl().toString();
     return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
-  }
-
-  private static SourceException asSourceException(Throwable t) {
-    return t instanceof SourceException se ? se : new SourceException(ErrorReason.OTHER, "unexpected " + t.getClass().getSimpleName());
   }
 
   @Override

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ConfigPrinter;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ConfigPrinter;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
 import java.io.IOException;

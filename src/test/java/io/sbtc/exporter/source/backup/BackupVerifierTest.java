@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.PgTools;
 import io.sbtc.exporter.testing.SignerPostgres;
@@ -236,7 +237,7 @@ class BackupVerifierTest {
   void liveDatabaseDownIsLiveDbUnavailable() throws IOException {
     ExporterConfig config = config(copy(custom, "signer-20260722.dump").getParent(),
         "postgresql://sbtc_exporter@127.0.0.1:" + closedPort() + "/signer");
-    VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC()).run();
+    VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), dir, Clock.systemUTC()).run();
     assertEquals(Optional.of(FailureReason.LIVE_DB_UNAVAILABLE), outcome.failure(), outcome.message());
     assertEquals(List.of(ErrorReason.CONNECT), outcome.infrastructure().stream().map(e -> e.reason()).toList());
   }
@@ -266,7 +267,7 @@ class BackupVerifierTest {
     Path started = dir.resolve("started");
     Path hanging = script("hanging-pg_restore", "touch \"" + started + "\"\nexec sleep 60\n");
     ExporterConfig config = config(copy(custom, "signer-20260722.dump").getParent(), pg.signerUrl(), "pg_restore: \"" + hanging + "\"");
-    BackupVerifier verifier = new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC());
+    BackupVerifier verifier = new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), dir, Clock.systemUTC());
     java.util.concurrent.CompletableFuture<VerifyOutcome> run = java.util.concurrent.CompletableFuture.supplyAsync(verifier::run);
     Await.until("the hanging pg_restore to start", Duration.ofSeconds(60), () -> Files.exists(started));
     assertEquals(1, pg.scratchDatabases().size(), "the run is restoring into its temporary database");
@@ -291,7 +292,7 @@ class BackupVerifierTest {
         """.formatted(seen));
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     ExporterConfig config = config(copy(custom, "signer-20260722.dump").getParent(), pg.signerUrl(), "pg_restore: \"" + spy + "\"");
-    VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), config.signerDb(), tmp, Clock.systemUTC()).run();
+    VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), tmp, Clock.systemUTC()).run();
     assertEquals(Optional.of(FailureReason.RESTORE_FAILED), outcome.failure(), outcome.message());
 
     List<String> lines = Files.readAllLines(seen);
@@ -314,7 +315,7 @@ class BackupVerifierTest {
   /** @param verifyKeys extra or replacing keys of the verify section, like {@code "timeout: 2s"} */
   private VerifyOutcome verify(Path backup, String... verifyKeys) {
     ExporterConfig config = config(backup.getParent(), pg.signerUrl(), verifyKeys);
-    return new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC()).run();
+    return new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), dir, Clock.systemUTC()).run();
   }
 
   private ExporterConfig config(Path backupDir, String signerUrl, String... verifyKeys) {

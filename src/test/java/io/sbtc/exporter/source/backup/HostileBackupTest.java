@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
 import io.sbtc.exporter.testing.PgTools;
 import io.sbtc.exporter.testing.SignerPostgres;
 import java.io.IOException;
@@ -178,7 +178,7 @@ class HostileBackupTest {
               settle_time: 50ms
         """.formatted(backups, pg.scratchUrl(), pg.verifierPasswordFile());
     ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
-    VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), Optional.empty(), dir, Clock.systemUTC()).run();
+    VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), Optional.empty(), dir, Clock.systemUTC()).run();
     assertFalse(outcome.message().contains("planted4f1cSecret"), outcome.message());
     return outcome;
   }
@@ -203,6 +203,6 @@ class HostileBackupTest {
               settle_time: 50ms
         %s""".formatted(backup.getParent(), scratchUrl, passwordLine, extra);
     ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
-    return new BackupVerifier(config.backups().get(0), Optional.empty(), dir, Clock.systemUTC()).run();
+    return new BackupVerifier(config.sections(BackupConfig.class).get(0), Optional.empty(), dir, Clock.systemUTC()).run();
   }
 }

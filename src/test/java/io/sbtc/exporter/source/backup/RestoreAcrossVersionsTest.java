@@ -3,8 +3,9 @@ package io.sbtc.exporter.source.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.ExporterConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.setup.ExporterConfig;
+import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.testing.DebianPgServer;
 import io.sbtc.exporter.testing.EmbeddedPgServer;
 import io.sbtc.exporter.testing.Fixtures;
@@ -230,7 +231,7 @@ class RestoreAcrossVersionsTest {
         %s""".formatted(SignerPostgres.EXPORTER_USER, scratch.port(), SignerPostgres.SIGNER_DB, source.exporterPasswordFile(),
         backup.getParent(), lines);
     ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
-    VerifyOutcome outcome = new BackupVerifier(config.backups().get(0), config.signerDb(), dir, Clock.systemUTC()).run();
+    VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), dir, Clock.systemUTC()).run();
     assertEquals(List.of(), scratch.databases("sbtc_verify_"),
         "temporary databases left on " + scratch.describe() + " after: " + outcome.failure().map(FailureReason::label).orElse("success"));
     return outcome;

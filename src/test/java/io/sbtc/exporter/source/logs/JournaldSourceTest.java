@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.testing.Fixtures;
@@ -85,7 +86,7 @@ class JournaldSourceTest {
   @Test
   void aUnitWithoutEntriesIsUpWithoutTimestamps() throws IOException {
     Path journalctl = fakeJournalctl("exit 0\n");
-    Journalctl.Span span = new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Duration.ofSeconds(10));
+    Journalctl.Span span = new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Deadline.after(Duration.ofSeconds(10)));
     assertEquals(new Journalctl.Span(Optional.empty(), Optional.empty()), span);
   }
 
@@ -108,7 +109,7 @@ class JournaldSourceTest {
   void noJournalFilesIsAnErrorNotAnEmptyJournal() throws IOException {
     Path journalctl = fakeJournalctl("echo 'No journal files were opened due to insufficient permissions.' >&2\nexit 0\n");
     SourceException e = assertThrows(SourceException.class,
-        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Duration.ofSeconds(10)));
+        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Deadline.after(Duration.ofSeconds(10))));
     assertEquals(ErrorReason.OTHER, e.reason());
     assertEquals("journalctl --unit=sbtc-signer.service printed no entries: No journal files were opened due to insufficient permissions.",
         e.getMessage());
@@ -118,7 +119,7 @@ class JournaldSourceTest {
   void entriesWithoutATimestampAreAParseError() throws IOException {
     Path journalctl = fakeJournalctl("echo '{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":null,\"MESSAGE\":\"x\"}'\n");
     SourceException e = assertThrows(SourceException.class,
-        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Duration.ofSeconds(10)));
+        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Deadline.after(Duration.ofSeconds(10))));
     assertEquals(ErrorReason.PARSE, e.reason());
     assertEquals("journalctl --unit=sbtc-signer.service printed a line without __REALTIME_TIMESTAMP", e.getMessage());
   }
@@ -127,14 +128,14 @@ class JournaldSourceTest {
   void aJournalctlThatHangsIsKilledAtTheTimeout() throws IOException {
     Path journalctl = fakeJournalctl("exec sleep 60\n");
     SourceException e = assertThrows(SourceException.class,
-        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Duration.ofMillis(300)));
+        () -> new Journalctl(journalctl.toString(), "sbtc-signer.service").span(Deadline.after(Duration.ofMillis(300))));
     assertEquals(ErrorReason.TIMEOUT, e.reason());
   }
 
   @Test
   void aMissingBinaryIsAClearError() {
     SourceException e = assertThrows(SourceException.class,
-        () -> new Journalctl(dir.resolve("no-journalctl").toString(), "x.service").span(Duration.ofSeconds(5)));
+        () -> new Journalctl(dir.resolve("no-journalctl").toString(), "x.service").span(Deadline.after(Duration.ofSeconds(5))));
     assertEquals(ErrorReason.OTHER, e.reason());
     assertTrue(e.getMessage().startsWith("cannot run " + dir.resolve("no-journalctl") + " (IOException)"), e.getMessage());
   }
@@ -154,7 +155,7 @@ class JournaldSourceTest {
     }
     try {
       Journalctl.Span span = new Journalctl(binary.get().toString(), "sbtc-exporter-test-no-such-unit.service")
-          .span(Duration.ofSeconds(20));
+          .span(Deadline.after(Duration.ofSeconds(20)));
       assertEquals(new Journalctl.Span(Optional.empty(), Optional.empty()), span);
     } catch (SourceException e) {
       // A user who may not read the journal gets this after journalctl has accepted the arguments.

@@ -12,9 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.LogConfig.Format;
+import io.sbtc.exporter.core.Deadline;
 import io.sbtc.exporter.core.ErrorReason;
 import io.sbtc.exporter.core.SourceException;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class LogDirectoryScannerTest {
   Path dir;
 
   private LogScan scan(String glob, Format format) {
-    return new LogDirectoryScanner(dir, glob, format, opener).scan();
+    return new LogDirectoryScanner(dir, glob, format, opener).scan(Deadline.after(Duration.ofMinutes(1)));
   }
 
   /** logrotate daily, rotate 7, compress, delaycompress: signer.log, signer.log.1, signer.log.2.gz ... signer.log.7.gz. */
@@ -307,7 +308,7 @@ class LogDirectoryScannerTest {
   void aMissingDirectoryFailsTheScan() {
     Path missing = dir.resolve("no-such-dir");
     SourceException e = assertThrows(SourceException.class,
-        () -> new LogDirectoryScanner(missing, "*", Format.AUTO, opener).scan());
+        () -> new LogDirectoryScanner(missing, "*", Format.AUTO, opener).scan(Deadline.after(Duration.ofMinutes(1))));
     assertEquals(ErrorReason.OTHER, e.reason());
     assertEquals("log directory " + missing + " does not exist", e.getMessage());
   }
@@ -320,7 +321,7 @@ class LogDirectoryScannerTest {
   void aPathThatIsNotADirectoryFailsTheScan() {
     Path file = write(dir.resolve("signer.log"), List.of(signerJson(now)), now);
     SourceException e = assertThrows(SourceException.class,
-        () -> new LogDirectoryScanner(file, "*", Format.AUTO, opener).scan());
+        () -> new LogDirectoryScanner(file, "*", Format.AUTO, opener).scan(Deadline.after(Duration.ofMinutes(1))));
     assertEquals(ErrorReason.OTHER, e.reason());
     assertEquals("log path " + file + " is not a directory", e.getMessage());
   }

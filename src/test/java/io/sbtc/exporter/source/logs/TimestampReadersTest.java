@@ -3,7 +3,7 @@ package io.sbtc.exporter.source.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.sbtc.exporter.config.LogConfig.Format;
+import io.sbtc.exporter.source.logs.LogConfig.Format;
 import io.sbtc.exporter.testing.Fixtures;
 import java.time.Instant;
 import java.util.ArrayList;

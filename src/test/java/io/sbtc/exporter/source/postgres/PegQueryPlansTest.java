@@ -3,8 +3,7 @@ package io.sbtc.exporter.source.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.SignerDbConfig;
+import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.testing.SignerPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,7 +148,7 @@ class PegQueryPlansTest {
         signer_db:
           url: "%s"
           password_file: "%s"
-        """.formatted(pg.signerUrl(DB), pg.exporterPasswordFile()), System::getenv).signerDb().orElseThrow();
+        """.formatted(pg.signerUrl(DB), pg.exporterPasswordFile()), System::getenv).section(SignerDbConfig.class).orElseThrow();
     StringBuilder report = new StringBuilder();
     List<String> problems = new ArrayList<>();
     byte[] key;

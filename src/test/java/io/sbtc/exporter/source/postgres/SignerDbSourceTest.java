@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.testing.Await;
-import io.sbtc.exporter.config.ConfigLoader;
-import io.sbtc.exporter.config.SignerDbConfig;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
 import io.sbtc.exporter.testing.SignerPostgres;
@@ -230,7 +229,7 @@ class SignerDbSourceTest {
   @Test
   void theExportersSessionCannotWrite() throws SQLException {
     SignerDbConfig config = ConfigLoader.parse("test.yml", config(pg.signerUrl(), pg.exporterPasswordFile()), System::getenv)
-        .signerDb().orElseThrow();
+        .section(SignerDbConfig.class).orElseThrow();
     try (Connection c = PgConnector.open(config.url(), config.password(), Duration.ofSeconds(5), true); Statement st = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> st.execute("CREATE TEMP TABLE scribble (x int)"));
       assertEquals("25006", e.getSQLState(), e.getMessage()); // read_only_sql_transaction
@@ -240,7 +239,7 @@ class SignerDbSourceTest {
   @Test
   void theDocumentedGrantsKeepTheEncryptedSharesFromTheExporter() throws SQLException {
     SignerDbConfig config = ConfigLoader.parse("test.yml", config(pg.signerUrl(), pg.exporterPasswordFile()), System::getenv)
-        .signerDb().orElseThrow();
+        .section(SignerDbConfig.class).orElseThrow();
     try (Connection c = PgConnector.open(config.url(), config.password(), Duration.ofSeconds(5), true); Statement st = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("SELECT encrypted_private_shares FROM sbtc_signer.dkg_shares"));
       assertEquals("42501", e.getSQLState(), e.getMessage()); // insufficient_privilege

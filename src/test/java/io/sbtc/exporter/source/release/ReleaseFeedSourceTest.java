@@ -152,15 +152,15 @@ class ReleaseFeedSourceTest {
   @Test
   void etagIsSentBackAndA304KeepsTheLastAnswer() throws Exception {
     stubAll();
-    io.sbtc.exporter.config.VersionsConfig.ReleaseFeed feed = io.sbtc.exporter.config.ConfigLoader.parse("t.yml", config(),
-        java.util.Map.<String, String>of()::get).versions().orElseThrow().releaseFeed().orElseThrow();
+    io.sbtc.exporter.source.release.VersionsConfig.ReleaseFeed feed = io.sbtc.exporter.setup.ConfigLoader.parse("t.yml", config(),
+        java.util.Map.<String, String>of()::get).section(VersionsConfig.class).orElseThrow().releaseFeed().orElseThrow();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       ReleaseFeedSource source = new ReleaseFeedSource(vertx, feed);
-      source.poll().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      source.poll(io.sbtc.exporter.core.Poll.start(java.time.Duration.ofSeconds(10))).await(10, java.util.concurrent.TimeUnit.SECONDS);
       github.stubFor(get(urlPathEqualTo(SBTC)).withHeader("If-None-Match", equalTo("W/\"sbtc-1\""))
           .willReturn(aResponse().withStatus(304)));
-      var second = source.poll().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      var second = source.poll(io.sbtc.exporter.core.Poll.start(java.time.Duration.ofSeconds(10))).await(10, java.util.concurrent.TimeUnit.SECONDS);
       github.verify(getRequestedFor(urlPathEqualTo(SBTC)).withHeader("If-None-Match", equalTo("W/\"sbtc-1\"")));
       assertEquals(java.util.List.of(), second.partialErrors());
       assertTrue(second.metrics().get(0).getDataPoints().stream()

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.sbtc.exporter.config.SignerConfig;
 import io.sbtc.exporter.testing.ExporterProcess;
 import io.sbtc.exporter.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
