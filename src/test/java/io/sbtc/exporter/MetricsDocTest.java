@@ -89,6 +89,7 @@ class MetricsDocTest {
         audit:
           files:
             - path: "pom.xml"
+              max_age: 90d
           listeners:
             allowed_public_ports: []
             proc_net_files: ["src/test/resources/fixtures/audit/proc-net-tcp"]
@@ -155,6 +156,7 @@ class MetricsDocTest {
         .willReturn(aResponse().withBody(Fixtures.text("releases/stacks-core.json"))));
     upstream.stubFor(get("/repos/bitcoin/bitcoin/releases?per_page=30").willReturn(aResponse().withBody(Fixtures.text("releases/bitcoin.json"))));
     upstream.stubFor(get("/metrics").willReturn(aResponse().withBody(Fixtures.text("signer/metrics.prom"))));
+    upstream.stubFor(get("/repos/stacks-sbtc/sbtc/tags?per_page=100").willReturn(aResponse().withBody(Fixtures.text("releases/sbtc-tags.json"))));
     upstream.stubFor(get("/info").willReturn(aResponse().withBody(Fixtures.text("signer/info.json"))));
     upstream.stubFor(post("/").withRequestBody(containing("\"getblockchaininfo\"")).willReturn(aResponse().withBody(RpcReplies.healthy())));
     upstream.stubFor(post("/").withRequestBody(containing("\"getblockheader\"")).willReturn(aResponse().withBody(RpcReplies.header())));

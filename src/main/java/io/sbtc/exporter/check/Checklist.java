@@ -59,9 +59,9 @@ public final class Checklist {
           "Do the host firewall and any cloud security group drop inbound traffic by default, letting in only the signer's "
               + "P2P port and SSH from your admin addresses?"),
 
-      manual("secrets-rotated", SECRETS, "Passwords and tokens are rotated",
-          "Are the Bitcoin RPC, database, basic-auth and API passwords rotated on a schedule, and were they changed when "
-              + "someone with access left?"),
+      new Item("secrets-rotated", SECRETS, "Passwords and keys are rotated within their period",
+          List.of("sbtc_audit_file_modified_timestamp_seconds", "sbtc_audit_file_max_age_seconds"),
+          List.of("SbtcSecretTooOld"), HostChecks::secretsRotated),
 
       new Item("log-retention", LOGS, "Logs reach back at least 7 days and are still written",
           List.of("sbtc_logs_oldest_entry_timestamp_seconds", "sbtc_logs_min_retention_seconds", "sbtc_logs_last_write_timestamp_seconds",
@@ -111,6 +111,10 @@ public final class Checklist {
           List.of("sbtc_signer_dkg_verified_key_matches_contract", "sbtc_signer_dkg_latest_key_matches_contract",
               "sbtc_signer_dkg_latest_shares_status", "sbtc_signer_dkg_latest_shares_created_timestamp_seconds"),
           List.of("SbtcSignerDkgKeyMismatch", "SbtcSignerDkgRotationStuck", "SbtcSignerDkgKeyUnconfirmed"), ServiceChecks::dkgKey),
+      new Item("peg", SIGNING, "Deposits and withdrawals get swept and this signer votes on them",
+          List.of("sbtc_signer_db_pending_requests", "sbtc_signer_db_pending_oldest_timestamp_seconds", "sbtc_signer_db_recent_requests",
+              "sbtc_signer_db_recent_requests_voted", "sbtc_signer_db_recent_requests_missed", "sbtc_signer_db_last_sweep_timestamp_seconds"),
+          List.of("SbtcPegStalled", "SbtcSignerNotVoting"), DataChecks::peg),
 
       new Item("versions", RELEASES, "Every component runs at least its minimum version",
           List.of("sbtc_version_below_minimum", "sbtc_version_unparsable", "sbtc_version_running_info"),

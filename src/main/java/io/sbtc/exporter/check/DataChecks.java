@@ -8,6 +8,7 @@ import io.sbtc.exporter.source.disk.DiskSource;
 import io.sbtc.exporter.source.logs.LogConfig;
 import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.source.postgres.SignerDbSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -158,6 +159,37 @@ final class DataChecks {
       fact.append("; no WAL archived (archive_mode off, or nothing archived yet)");
     }
     return Verdict.pass(fact.toString());
+  }
+
+  /**
+   * The peg as signer_db reads it: what waits to be swept and since when, and this signer's share
+   * of the recent votes. Shown, not judged: the limits (SbtcPegStalled's age, SbtcSignerNotVoting's
+   * count) are sbtc_threshold:* rules, which check does not read.
+   */
+  static Verdict peg(Readings r) {
+    if (r.config().section(SignerDbConfig.class).isEmpty()) {
+      return Verdict.notConfigured("the signer's database is not watched", "add signer_db (a read-only user, see docs/database.md)");
+    }
+    Optional<String> problem = r.problem(SignerDbSource.NAME);
+    if (problem.isPresent()) {
+      return Verdict.unknown("cannot judge: " + problem.get());
+    }
+    List<String> facts = new ArrayList<>();
+    for (String kind : List.of("deposit", "withdrawal")) {
+      OptionalDouble pending = r.value("sbtc_signer_db_pending_requests", "kind", kind);
+      OptionalDouble oldest = r.value("sbtc_signer_db_pending_oldest_timestamp_seconds", "kind", kind);
+      pending.ifPresent(n -> facts.add(Facts.count(n) + " " + kind + "s waiting to be swept"
+          + (oldest.isPresent() ? " (oldest " + Facts.duration(r.nowSeconds() - oldest.getAsDouble()) + ")" : "")));
+      OptionalDouble recent = r.value("sbtc_signer_db_recent_requests", "kind", kind);
+      OptionalDouble voted = r.value("sbtc_signer_db_recent_requests_voted", "kind", kind);
+      if (recent.isPresent() && voted.isPresent()) {
+        facts.add("voted on " + Facts.count(voted.getAsDouble()) + " of " + Facts.count(recent.getAsDouble()) + " recent " + kind + "s");
+      }
+    }
+    if (facts.isEmpty()) {
+      return Verdict.unknown("no pipeline readings yet (the exporter's user may lack the GRANTs of docs/database.md)");
+    }
+    return Verdict.pass(String.join(", ", facts));
   }
 
   /** As SbtcLogRetentionShort and SbtcLogSilent, against each component's min_retention and max_silence. */

@@ -50,6 +50,36 @@ final class HostChecks {
     return parts.verdict();
   }
 
+  /**
+   * As SbtcSecretTooOld: each audited file with a rotation period, its last write against that
+   * period. Without any period nothing here knows the schedule.
+   */
+  static Verdict secretsRotated(Readings r) {
+    List<AuditConfig.FileRule> rules = r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of()).stream()
+        .filter(f -> f.maxAge().isPresent()).toList();
+    if (rules.isEmpty()) {
+      return Verdict.notConfigured("no secret has a rotation period",
+          "add max_age (the rotation period) to the audit.files entries of the password files and TLS keys");
+    }
+    Optional<String> problem = r.problem(FileModeAudit.NAME);
+    if (problem.isPresent()) {
+      return Verdict.unknown("cannot judge: " + problem.get());
+    }
+    Parts parts = new Parts();
+    for (AuditConfig.FileRule rule : rules) {
+      String path = rule.path().toString();
+      OptionalDouble modified = r.value("sbtc_audit_file_modified_timestamp_seconds", "path", path);
+      double limit = rule.maxAge().orElseThrow().toSeconds();
+      if (modified.isEmpty()) {
+        parts.add(State.UNKNOWN, path + ": missing or not audited yet");
+      } else {
+        double age = r.nowSeconds() - modified.getAsDouble();
+        parts.add(age > limit ? State.FAIL : State.PASS, path + " last written " + Facts.against(age, " ago, rotation period ", limit));
+      }
+    }
+    return parts.verdict();
+  }
+
   static Verdict ssh(Readings r) {
     if (r.config().section(AuditConfig.class).flatMap(AuditConfig::ssh).isEmpty()) {
       return Verdict.notConfigured("SSH is not audited", "add audit.ssh (config_file defaults to /etc/ssh/sshd_config)");

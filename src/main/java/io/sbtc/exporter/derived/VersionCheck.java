@@ -39,7 +39,8 @@ public final class VersionCheck implements DerivedMetrics {
       Component.STACKS_NODE, List.of(
           new Origin(StacksSource.NAME, StacksSource.INFO_FAMILY, StacksSource.INFO_SERVER_VERSION, Version::fromStacksServerVersion),
           new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_STACKS_NODE_VERSION, Version::fromStacksServerVersion)),
-      // The signer reports a git revision, not a version number: shown, but never comparable.
+      // The signer reports a git revision, not a version number: comparable only once it is a release tag's
+      // name or the release feed's tags map it to a release (releaseOfRevision), never by itself.
       Component.SIGNER, List.of(new Origin(SignerInfoSource.NAME, SignerInfoSource.INFO_FAMILY, SignerInfoSource.INFO_GIT_REVISION, s -> Optional.empty())),
       Component.POSTGRES, List.of(new Origin(SignerDbSource.NAME, SignerDbSource.POSTGRES_INFO, SignerDbSource.POSTGRES_SERVER_VERSION, Version::fromPostgres))));
 
@@ -59,7 +60,12 @@ public final class VersionCheck implements DerivedMetrics {
         .help("1 if a newer final release than the running version exists in the release feed, 0 if not; absent when either is unknown.");
     InfoSnapshot.Builder running = InfoSnapshot.builder().name("sbtc_version_running")
         .help("Always 1; the version string each component reports, as read from the fresh sources.");
+    GaugeSnapshot.Builder released = GaugeSnapshot.builder().name("sbtc_version_revision_released")
+        .help("1 if the git revision a component reports (the signer's) is a release's, by the release feed's tags or by being a"
+            + " release tag's name itself, with that release in the release label; 0 if it matches no release (release=\"\");"
+            + " absent when neither can tell (a commit and no release feed).");
     Map<String, String> latest = latestReleases(fresh.get(ReleaseFeedSource.NAME));
+    Map<String, Map<String, String>> tags = releaseTags(fresh.get(ReleaseFeedSource.NAME));
     for (Component c : Component.values()) {
       String component = c.key();
       Optional<String> text = Optional.empty();
@@ -76,6 +82,14 @@ public final class VersionCheck implements DerivedMetrics {
         continue;
       }
       running.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("component", component, "version", text.get())).build());
+      if (ReleaseFeedSource.BY_REVISION.contains(component)) {
+        Optional<Version> match = releaseOfRevision(text.get(), tags.get(component));
+        if (match.isPresent() || tags.containsKey(component)) {
+          released.dataPoint(point(Labels.of("component", component, "revision", text.get(), "release",
+              match.map(Version::toString).orElse("")), match.isPresent() ? 1 : 0));
+        }
+        version = match;
+      }
       String minimum = config.minimum().get(component);
       if (minimum != null) {
         if (version.isEmpty()) {
@@ -90,7 +104,8 @@ public final class VersionCheck implements DerivedMetrics {
         behind.dataPoint(point(Labels.of("component", component), version.get().compareTo(newest.get()) < 0 ? 1 : 0));
       }
     }
-    List<MetricSnapshot> out = new ArrayList<>(List.of(running.build(), below.build(), unparsable.build(), behind.build()));
+    List<MetricSnapshot> out = new ArrayList<>(List.of(running.build(), below.build(), unparsable.build(), behind.build(),
+        released.build()));
     return out;
   }
 
@@ -110,6 +125,37 @@ public final class VersionCheck implements DerivedMetrics {
       for (MetricSnapshot m : feed.metrics()) {
         if (m instanceof InfoSnapshot info && m.getMetadata().getName().equals("sbtc_release_latest")) {
           info.getDataPoints().forEach(p -> out.put(p.getLabels().get("component"), p.getLabels().get("version")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The release a reported revision belongs to. The signer's release images are built without .git,
+   * so they report the release tag's name (stacks-sbtc/sbtc v1.3.3 signer/build.rs:22-31 falls back
+   * to GIT_COMMIT, which .github/workflows/image-build-and-draft-release.yaml:123 sets to the tag);
+   * builds from a checkout report the commit, full or abbreviated, which the tags map to a release.
+   */
+  static Optional<Version> releaseOfRevision(String revision, Map<String, String> versionByCommit) {
+    String r = revision.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!r.matches("[0-9a-f]{7,40}")) {
+      return r.contains(".") ? Version.parse(r).filter(v -> !v.prerelease()) : Optional.empty();
+    }
+    if (versionByCommit == null) {
+      return Optional.empty();
+    }
+    return versionByCommit.entrySet().stream().filter(e -> e.getKey().startsWith(r)).map(e -> Version.parse(e.getValue()))
+        .flatMap(Optional::stream).max(Version::compareTo);
+  }
+
+  private static Map<String, Map<String, String>> releaseTags(SourceSnapshot feed) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    if (feed != null) {
+      for (MetricSnapshot m : feed.metrics()) {
+        if (m instanceof InfoSnapshot info && m.getMetadata().getName().equals("sbtc_release_tag")) {
+          info.getDataPoints().forEach(p -> out.computeIfAbsent(p.getLabels().get("component"), c -> new LinkedHashMap<>())
+              .put(p.getLabels().get("revision"), p.getLabels().get("version")));
         }
       }
     }

@@ -131,6 +131,46 @@ class ChecklistTest {
   }
 
   @Test
+  void aSecretOlderThanItsRotationPeriodFailsAndFilesWithoutOneAreLeftOut() {
+    String yaml = """
+        audit:
+          files:
+            - path: /etc/sbtc-signer/signer-config.toml
+            - path: /etc/sbtc-signer-exporter/signer-db.password
+              max_age: 90d
+            - path: /etc/sbtc-signer-exporter/bitcoin-rpc.password
+              max_age: 30d
+        """;
+    Result r = judge("secrets-rotated", yaml, """
+        sbtc_audit_file_modified_timestamp_seconds{path="/etc/sbtc-signer/signer-config.toml"} 0
+        sbtc_audit_file_modified_timestamp_seconds{path="/etc/sbtc-signer-exporter/signer-db.password"} %d
+        sbtc_audit_file_modified_timestamp_seconds{path="/etc/sbtc-signer-exporter/bitcoin-rpc.password"} %d
+        """.formatted(NOW.getEpochSecond() - 100 * 86400, NOW.getEpochSecond() - 86400), List.of("audit_files"), Map.of());
+    assertEquals(State.FAIL, r.state());
+    assertEquals("/etc/sbtc-signer-exporter/signer-db.password last written 100 d ago, rotation period 90 d;"
+        + " /etc/sbtc-signer-exporter/bitcoin-rpc.password last written 24 h ago, rotation period 30 d", r.verdict().fact());
+    Result none = judge("secrets-rotated", "audit:\n  files:\n    - path: /etc/sbtc-signer/signer-config.toml\n", "",
+        List.of("audit_files"), Map.of());
+    assertEquals(State.UNKNOWN, none.state());
+  }
+
+  @Test
+  void thePegIsShownFromTheSignerDatabase() {
+    Result r = judge("peg", "signer_db:\n  url: postgresql://sbtc_exporter@127.0.0.1:5432/signer\n", """
+        sbtc_signer_db_pending_requests{kind="deposit"} 2
+        sbtc_signer_db_pending_oldest_timestamp_seconds{kind="deposit"} %d
+        sbtc_signer_db_pending_requests{kind="withdrawal"} 0
+        sbtc_signer_db_recent_requests{kind="deposit"} 5
+        sbtc_signer_db_recent_requests_voted{kind="deposit"} 4
+        sbtc_signer_db_recent_requests{kind="withdrawal"} 7
+        sbtc_signer_db_recent_requests_voted{kind="withdrawal"} 7
+        """.formatted(NOW.getEpochSecond() - 1800), List.of("signer_db"), Map.of());
+    assertEquals(State.PASS, r.state());
+    assertEquals("2 deposits waiting to be swept (oldest 30 min), voted on 4 of 5 recent deposits, 0 withdrawals waiting to be swept,"
+        + " voted on 7 of 7 recent withdrawals", r.verdict().fact());
+  }
+
+  @Test
   void sshPassesOnlyWithNeitherPasswordsNorRoot() {
     String yaml = "audit:\n  ssh: {}\n";
     String settings = """

@@ -67,4 +67,16 @@ class VersionCheckTest {
         lines(onlySigner, Map.of("bitcoind", "25.0")));
     assertEquals(List.of(), lines(Map.of(), Map.of("bitcoind", "25.0")), "no fresh source, no verdict");
   }
+
+  @Test
+  void aRevisionIsItsReleasesByTagNameOrByCommitAndNothingElse() {
+    Map<String, String> tags = Map.of("11567fc6a111c130177e64380503acca8546aab6", "1.3.3", "6d264752681ff4c99d7f5baa7668a4b07a9c6558", "1.3.2");
+    assertEquals(Optional.of("1.3.3"), VersionCheck.releaseOfRevision("11567fc6a111c130177e64380503acca8546aab6", tags).map(Object::toString));
+    assertEquals(Optional.of("1.3.3"), VersionCheck.releaseOfRevision("11567FC", tags).map(Object::toString), "abbreviated, any case");
+    assertEquals(Optional.of("1.3.3"), VersionCheck.releaseOfRevision("v1.3.3", null).map(Object::toString), "a release image's tag name");
+    assertEquals(Optional.empty(), VersionCheck.releaseOfRevision("v1.1.0-rc1", tags), "a candidate is no release");
+    assertEquals(Optional.empty(), VersionCheck.releaseOfRevision("7c2e9f41", tags));
+    assertEquals(Optional.empty(), VersionCheck.releaseOfRevision("11567fc", null), "no tags, no answer");
+    assertEquals(Optional.empty(), VersionCheck.releaseOfRevision("115", tags), "too short to be a commit");
+  }
 }

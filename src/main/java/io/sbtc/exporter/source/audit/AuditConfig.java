@@ -18,8 +18,11 @@ import java.util.TreeSet;
  */
 public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<Listeners> listeners, Optional<Ssh> ssh) {
 
-  /** {@code maxMode} is an octal permission mask: any bit outside it fails the check. */
-  public record FileRule(Path path, int maxMode, Optional<String> owner) {}
+  /**
+   * {@code maxMode} is an octal permission mask: any bit outside it fails the check. {@code maxAge},
+   * when set, is the file's rotation period: a secret last written longer ago is due for rotation.
+   */
+  public record FileRule(Path path, int maxMode, Optional<String> owner, Optional<Duration> maxAge) {}
 
   /** {@code procNetFiles} are /proc/net/tcp and tcp6 by default; tests point them at fixtures. */
   public record Listeners(Set<Integer> allowedPublicPorts, List<Path> procNetFiles) {
@@ -43,7 +46,8 @@ public record AuditConfig(Schedule schedule, List<FileRule> files, Optional<List
     for (ConfigNode f : node.objectList("files")) {
       Path path = f.path("path").orElseThrow(() -> f.error("path", "is required"));
       int mode = f.fileMode("max_mode", "0600");
-      files.add(new FileRule(path, mode, f.optString("owner")));
+      Optional<Duration> maxAge = f.has("max_age") ? Optional.of(f.duration("max_age", Duration.ZERO)) : Optional.empty();
+      files.add(new FileRule(path, mode, f.optString("owner"), maxAge));
       f.rejectUnknownKeys();
     }
     Optional<Listeners> listeners = node.object("listeners").map(l -> {

@@ -36,7 +36,9 @@ public final class PgConnector {
     p.setProperty("tcpKeepAlive", "true");
     String options = "-c statement_timeout=" + Math.max(1, statementTimeout.toMillis());
     if (readOnly) {
-      options += " -c default_transaction_read_only=on";
+      // A fifth of the statement timeout for a lock: during a long migration several queries read the
+      // locked table, and each may wait only that long, so the rest of the poll still fits.
+      options += " -c default_transaction_read_only=on -c lock_timeout=" + Math.max(1, statementTimeout.toMillis() / 5);
     }
     p.setProperty("options", options);
     url.param("sslmode").ifPresent(v -> p.setProperty("sslmode", v));

@@ -87,6 +87,7 @@ public final class SignerDbSource implements Source {
               + " (lower-case hex of the compressed public key); absent when none is verified.",
           Labels.of("aggregate_key", HexFormat.of().formatHex(rs.getBytes(1)))));
       r.query("wal_archiver", ARCHIVER, rs -> archiver(m, rs));
+      PegMetrics.read(r, m, config.signerPublicKeyBytes());
       return poll.snapshot(m.build());
     } catch (SQLException e) {
       throw SqlErrors.classify(e, where, "connect");
@@ -146,7 +147,7 @@ public final class SignerDbSource implements Source {
   }
 
   /** Runs each query as a part of the poll: a failure costs its own families and the others still count. */
-  private final class Reader {
+  final class Reader {
     private final Connection connection;
     private final Poll poll;
 
@@ -165,26 +166,33 @@ public final class SignerDbSource implements Source {
 
     /** Calls {@code row} with the first row, if there is one. */
     void query(String what, String sql, Row row) {
-      value(what, sql, rs -> {
-        row.read(rs);
+      query(what, sql, List.of(), row);
+    }
+
+    /** The same with parameters; a null byte[] binds as NULL. */
+    void query(String what, String sql, List<byte[]> params, Row row) {
+      run(what, sql, params, rs -> {
+        if (rs.next()) {
+          row.read(rs);
+        }
         return Boolean.TRUE;
       });
     }
 
     /** The first row's value, or null when there is no row or the query failed. */
     <T> T value(String what, String sql, Value<T> value) {
-      return run(what, sql, rs -> rs.next() ? value.read(rs) : null);
+      return run(what, sql, List.of(), rs -> rs.next() ? value.read(rs) : null);
     }
 
     /** Calls {@code rows} with the result set before its first row. */
     void all(String what, String sql, Row rows) {
-      run(what, sql, rs -> {
+      run(what, sql, List.of(), rs -> {
         rows.read(rs);
         return Boolean.TRUE;
       });
     }
 
-    private <T> T run(String what, String sql, Value<T> value) {
+    private <T> T run(String what, String sql, List<byte[]> params, Value<T> value) {
       Deadline deadline = poll.deadline();
       if (deadline.passed()) {
         poll.failed(what, new SourceException(ErrorReason.TIMEOUT, "query " + what + " on " + where + " skipped: the poll ran out of time"));
@@ -192,6 +200,9 @@ public final class SignerDbSource implements Source {
       }
       try (PreparedStatement st = connection.prepareStatement(sql)) {
         st.setQueryTimeout(deadline.seconds());
+        for (int i = 0; i < params.size(); i++) {
+          st.setBytes(i + 1, params.get(i));
+        }
         try (ResultSet rs = st.executeQuery()) {
           T result = value.read(rs);
           poll.answered(what);

@@ -43,6 +43,9 @@ public final class SqlErrors {
     if (state.equals("57014")) {
       return new SourceException(ErrorReason.TIMEOUT, what + " on " + where + " was cancelled by the statement timeout");
     }
+    if (state.equals("55P03")) {
+      return new SourceException(ErrorReason.TIMEOUT, what + " on " + where + " waited too long for a lock (another session holds the table)");
+    }
     if (state.startsWith("28")) {
       return new SourceException(ErrorReason.AUTH, detail);
     }

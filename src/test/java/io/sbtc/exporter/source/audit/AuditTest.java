@@ -23,6 +23,50 @@ class AuditTest {
   Path dir;
 
   @Test
+  void secretsShowWhenTheyWereLastWrittenAndTheirRotationPeriodWithoutBeingRead() throws Exception {
+    // A Kubernetes secret volume: the file is a link into ..data, whose target the kubelet replaces on
+    // every update; the target's time is when the secret was last rotated, the link's says nothing.
+    Path data = Files.createDirectories(dir.resolve("..2026_01_02_03_04_05.123"));
+    Path target = Files.writeString(data.resolve("signer-db.password"), "not a real password");
+    Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-02T03:04:05Z")));
+    Path password = Files.createSymbolicLink(dir.resolve("signer-db.password"), target);
+    // A named pipe: opening it to read would block the audit, so a reading it answers proves no one opened it.
+    Path pipe = dir.resolve("rpc.password");
+    assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+    // Not Files.setLastModifiedTime: the JDK opens the file to set its times, and opening a pipe blocks.
+    assertEquals(0, new ProcessBuilder("touch", "-m", "-d", "2025-06-01T00:00:00Z", pipe.toString()).start().waitFor());
+    String yaml = """
+        audit:
+          interval: 1s
+          timeout: 1s
+          files:
+            - path: "%s"
+              max_mode: "0777"
+              max_age: 90d
+            - path: "%s"
+              max_age: 30d
+            - path: "%s/missing.key"
+              max_age: 30d
+        """.formatted(password, pipe, dir);
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"audit_files\"}"));
+      assertEquals(1767323045.0, s.get("sbtc_audit_file_modified_timestamp_seconds{path=\"" + password + "\"}"), "2026-01-02T03:04:05Z");
+      assertEquals(7776000.0, s.get("sbtc_audit_file_max_age_seconds{path=\"" + password + "\"}"), "90 days");
+      assertEquals(1748736000.0, s.get("sbtc_audit_file_modified_timestamp_seconds{path=\"" + pipe + "\"}"), "2025-06-01T00:00:00Z");
+      assertEquals(2592000.0, s.get("sbtc_audit_file_max_age_seconds{path=\"" + pipe + "\"}"), "30 days");
+      // A missing secret has no age (the alert would otherwise read it as rotated at 1970); the mode check reports it.
+      assertFalse(s.has("sbtc_audit_file_modified_timestamp_seconds{path=\"" + dir + "/missing.key\"}"));
+      assertEquals(0.0, s.get("sbtc_audit_file_mode_ok{path=\"" + dir + "/missing.key\"}"));
+
+      // A rotation is seen at the next poll.
+      Files.writeString(target, "rotated");
+      double rotated = Files.getLastModifiedTime(target).toMillis() / 1000.0;
+      exporter.awaitScrape(x -> x.get("sbtc_audit_file_modified_timestamp_seconds{path=\"" + password + "\"}") == rotated, Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
   void keyReadableByOthersFailsAndAPrivateOnePasses() throws Exception {
     Path key = Files.writeString(dir.resolve("signer.key"), "not a real key");
     Path config = Files.writeString(dir.resolve("signer-config.toml"), "[signer]");

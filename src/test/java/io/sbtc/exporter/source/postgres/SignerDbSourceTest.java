@@ -168,8 +168,9 @@ class SignerDbSourceTest {
     pg.exec(pg.signer, "postgres", "CREATE DATABASE not_the_signer");
     Scrape s = scrapeOnce(pg.signerUrl("not_the_signer"));
     assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"signer_db\"}"));
-    // migrations, bitcoin and stacks heights, dkg_shares, latest verified time, newest shares, verified key: each its own error.
-    assertEquals(7.0, s.get("sbtc_exporter_source_errors_total{reason=\"parse\",source=\"signer_db\"}"));
+    // migrations, bitcoin and stacks heights, dkg_shares, latest verified time, newest shares, verified key, and the
+    // pipeline's pending deposits and withdrawals, last sweep, own key, votes on both kinds, peers: each its own error.
+    assertEquals(14.0, s.get("sbtc_exporter_source_errors_total{reason=\"parse\",source=\"signer_db\"}"));
     assertFalse(s.has("sbtc_signer_db_bitcoin_block_height"));
     assertFalse(s.has("sbtc_signer_db_migrations"));
     assertEquals(1.0, s.get("sbtc_postgres_info{server_version=\"" + serverVersion() + "\"}"));
@@ -177,7 +178,7 @@ class SignerDbSourceTest {
   }
 
   @Test
-  void aQueryStuckBehindALockTimesOutAloneAndTheOthersStillCount() throws SQLException {
+  void queriesStuckBehindALockTimeOutAndTheOthersStillCount() throws SQLException {
     pg.createSignerDatabase(pg.signer, "signer_locked", true);
     // What a long migration does to the signer's tables: an exclusive lock held in an open transaction.
     try (Connection lock = pg.signer.getDatabase("postgres", "signer_locked").getConnection()) {
@@ -188,10 +189,14 @@ class SignerDbSourceTest {
       Scrape s = scrapeOnce(pg.signerUrl("signer_locked"));
       lock.rollback();
       assertEquals(1.0, s.get("sbtc_exporter_source_up{source=\"signer_db\"}"));
-      assertEquals(1.0, s.get("sbtc_exporter_source_errors_total{reason=\"timeout\",source=\"signer_db\"}"));
+      // The Stacks height, pending withdrawals and recent withdrawal votes read stacks_blocks; each waits
+      // a fifth of its statement timeout for the lock, so all three fit in the poll.
+      assertEquals(3.0, s.get("sbtc_exporter_source_errors_total{reason=\"timeout\",source=\"signer_db\"}"));
       assertFalse(s.has("sbtc_signer_db_stacks_block_height"));
+      assertFalse(s.has("sbtc_signer_db_pending_requests{kind=\"withdrawal\"}"));
       assertEquals(901211.0, s.get("sbtc_signer_db_bitcoin_block_height"));
       assertEquals(21.0, s.get("sbtc_signer_db_migrations"));
+      assertEquals(2.0, s.get("sbtc_signer_db_pending_requests{kind=\"deposit\"}"));
     }
   }
 

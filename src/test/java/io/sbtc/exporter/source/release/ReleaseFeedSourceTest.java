@@ -24,6 +24,10 @@ class ReleaseFeedSourceTest {
   static final String SBTC = "/repos/stacks-sbtc/sbtc/releases";
   static final String CORE = "/repos/stacks-network/stacks-core/releases";
   static final String BITCOIN = "/repos/bitcoin/bitcoin/releases";
+  /** The newest 30 tags of stacks-sbtc/sbtc as its tags API lists them, names and commits from the repository itself. */
+  static final String SBTC_TAGS = "/repos/stacks-sbtc/sbtc/tags";
+  /** The commit tag v1.3.3 points at in stacks-sbtc/sbtc. */
+  static final String V1_3_3 = "11567fc6a111c130177e64380503acca8546aab6";
 
   String config() {
     // interval may not go below 1h in real configs; the exporter polls at start, which is all this test needs.
@@ -42,6 +46,65 @@ class ReleaseFeedSourceTest {
     github.stubFor(get(urlPathEqualTo(CORE)).willReturn(aResponse().withHeader("ETag", "W/\"core-1\"")
         .withBody(Fixtures.text("releases/stacks-core.json"))));
     github.stubFor(get(urlPathEqualTo(BITCOIN)).willReturn(aResponse().withBody(Fixtures.text("releases/bitcoin.json"))));
+    github.stubFor(get(urlPathEqualTo(SBTC_TAGS)).willReturn(aResponse().withHeader("ETag", "W/\"tags-1\"")
+        .withBody(Fixtures.text("releases/sbtc-tags.json"))));
+  }
+
+  @Test
+  void theSignersFinalReleaseTagsAreKnownByCommitAndNotTestTagsOrCandidates() {
+    stubAll();
+    try (RunningExporter exporter = RunningExporter.start(config()).awaitReady()) {
+      Scrape s = exporter.scrape();
+      assertEquals(1.0, s.get("sbtc_release_tag_info{component=\"signer\",revision=\"" + V1_3_3 + "\",version=\"1.3.3\"}"));
+      // v1.0.0 to v1.3.3: eleven final releases; v1.1.0-rc1, 0.0.9-rc*, v0.0.1-tt, test_* and v1.0.3-epoch32 are not.
+      assertEquals(11, s.lines("sbtc_release_tag_info{").size(), String.join("\n", s.lines("sbtc_release_tag_info{")));
+      assertTrue(s.lines("sbtc_release_tag_info{").stream().noneMatch(l -> l.contains("rc") || l.contains("0.0.")));
+      github.verify(getRequestedFor(urlPathEqualTo(SBTC_TAGS)).withQueryParam("per_page", equalTo("100")));
+    }
+  }
+
+  /** A signer built from a checkout reports the commit; one from the release image, the tag's name. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {V1_3_3, "11567fc6a1", "v1.3.3"})
+  void theSignersRevisionIsItsReleaseForMinimumsAndTheLatestRelease(String revision) {
+    stubAll();
+    github.stubFor(get(urlPathEqualTo("/info")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+        .withBody(Fixtures.text("signer/info.json").replace("7c2e9f41b0d3a58e6f1c24b97a0d5e83f6b1c9a2", revision))));
+    String yaml = config() + """
+          minimum:
+            signer: "1.3.1"
+        signer:
+          info_url: "%s/info"
+        """.formatted(github.baseUrl());
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      String released = "sbtc_version_revision_released{component=\"signer\",release=\"1.3.3\",revision=\"" + revision + "\"}";
+      Scrape s = exporter.awaitScrape(x -> x.has(released), java.time.Duration.ofSeconds(20)).scrape();
+      assertEquals(1.0, s.get(released));
+      assertEquals(0.0, s.get("sbtc_version_below_minimum{component=\"signer\",minimum=\"1.3.1\",running=\"1.3.3\"}"));
+      assertEquals(0.0, s.get("sbtc_release_behind{component=\"signer\"}"), "1.3.3 is newer than the feed's latest release, 1.2.1");
+      assertTrue(s.lines("sbtc_version_unparsable{").isEmpty());
+    }
+  }
+
+  @Test
+  void aRevisionOfNoReleaseIsReportedAsSuchAndNeverPasses() {
+    stubAll();
+    github.stubFor(get(urlPathEqualTo("/info")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+        .withBody(Fixtures.text("signer/info.json"))));
+    String yaml = config() + """
+          minimum:
+            signer: "1.3.1"
+        signer:
+          info_url: "%s/info"
+        """.formatted(github.baseUrl());
+    try (RunningExporter exporter = RunningExporter.start(yaml).awaitReady()) {
+      String revision = "7c2e9f41b0d3a58e6f1c24b97a0d5e83f6b1c9a2";
+      String released = "sbtc_version_revision_released{component=\"signer\",release=\"\",revision=\"" + revision + "\"}";
+      Scrape s = exporter.awaitScrape(x -> x.has(released), java.time.Duration.ofSeconds(20)).scrape();
+      assertEquals(0.0, s.get(released));
+      assertEquals(1.0, s.get("sbtc_version_unparsable{component=\"signer\",running=\"" + revision + "\"}"));
+      assertTrue(s.lines("sbtc_version_below_minimum{component=\"signer\"").isEmpty());
+    }
   }
 
   @Test
