@@ -66,7 +66,7 @@ final class BitcoinMetrics {
     });
     r.mempool().ifPresent(p -> m
         .gauge("sbtc_bitcoin_mempool_transactions", "Transactions in the node's mempool.", p.transactions())
-        .gauge("sbtc_bitcoin_mempool_bytes", "Sum of the virtual sizes (vbytes) of the transactions in the mempool.", p.bytes())
+        .gauge("sbtc_bitcoin_mempool_vbytes", "Sum of the virtual sizes of the transactions in the mempool, in vbytes (getmempoolinfo bytes): not bytes of memory.", p.bytes())
         .gauge("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte",
             "Lowest fee rate the node's mempool accepts now, in sat/vB (getmempoolinfo mempoolminfee); above the relay fee while the mempool is full.",
             p.minFee())

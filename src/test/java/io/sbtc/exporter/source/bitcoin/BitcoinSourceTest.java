@@ -57,7 +57,7 @@ class BitcoinSourceTest {
     m.put("sbtc_bitcoin_peers{direction=\"out\"}", 10.0);
     m.put("sbtc_bitcoin_network_active", 1.0);
     m.put("sbtc_bitcoin_mempool_transactions", 143872.0);
-    m.put("sbtc_bitcoin_mempool_bytes", 61284519.0);
+    m.put("sbtc_bitcoin_mempool_vbytes", 61284519.0);
     m.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 1.0);
     m.put("sbtc_bitcoin_min_relay_fee_sats_per_vbyte", 1.0);
     m.put("sbtc_bitcoin_txindex_enabled", 1.0);
@@ -202,7 +202,7 @@ class BitcoinSourceTest {
         RpcReplies.ok("getmempoolinfo", "bitcoin/getmempoolinfo-full.json")), RpcReplies.header());
     Map<String, Double> expected = healthy();
     expected.put("sbtc_bitcoin_mempool_transactions", 312448.0);
-    expected.put("sbtc_bitcoin_mempool_bytes", 118764233.0);
+    expected.put("sbtc_bitcoin_mempool_vbytes", 118764233.0);
     expected.put("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte", 4.213);
     assertEquals(expected, bitcoinSeries(scrapeOnce(passwordConfig())));
   }
@@ -293,7 +293,7 @@ class BitcoinSourceTest {
         RpcReplies.ok("getindexinfo", "bitcoin/getindexinfo.json")), RpcReplies.header());
     Map<String, Double> expected = healthy();
     expected.remove("sbtc_bitcoin_mempool_transactions");
-    expected.remove("sbtc_bitcoin_mempool_bytes");
+    expected.remove("sbtc_bitcoin_mempool_vbytes");
     expected.remove("sbtc_bitcoin_mempool_min_fee_sats_per_vbyte");
     expected.remove("sbtc_bitcoin_min_relay_fee_sats_per_vbyte");
     // Whether the mempool accepts the signer's fees is unknown, so the requirements are too.
@@ -428,7 +428,7 @@ class BitcoinSourceTest {
         "sbtc_bitcoin_tip_timestamp_seconds", 1732864573.0,
         "sbtc_bitcoin_network_active", 1.0,
         "sbtc_bitcoin_mempool_transactions", 143872.0,
-        "sbtc_bitcoin_mempool_bytes", 61284519.0,
+        "sbtc_bitcoin_mempool_vbytes", 61284519.0,
         "sbtc_bitcoin_uptime_seconds", 1209634.0,
         // getblockchaininfo sent no warnings; getnetworkinfo sent "".
         "sbtc_bitcoin_warnings", 0.0,
