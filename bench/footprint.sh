@@ -7,13 +7,18 @@
 # Needs a JDK 17 (java, jcmd), Maven and curl. Everything listens on 127.0.0.1 only.
 #
 #   bench/footprint.sh [--minutes 10] [--plain] [--variant LABEL OPTIONS]... [--compare-jar JAR]
+#                      [--compare-launcher LAUNCHER] [--no-nmt]
 #
 # The first column is always bin/sbtc-signer-exporter as it ships. Then:
 #   --plain                    the same jar under java -jar with no options (the README's command before the launcher)
 #   --variant LABEL OPTIONS    the launcher with OPTIONS added to JAVA_OPTS; a word NAME=VALUE is set in its
 #                              environment instead (docs/benchmarks.md lists the variants it was run with)
 #   --compare-jar JAR          another build, run as java $COMPARE_JAVA_OPTS -jar JAR
+#   --compare-launcher PATH    another build's launcher, with its jar and archive next to it, as it ships
+#                              (e.g. an earlier commit's bin/ and jar laid out as the release tarball)
 # Without any of them, --plain.
+#   --no-nmt                   without Native Memory Tracking: only RSS, the mean of the last minute, for
+#                              each; NMT's own cost (1-2 MiB) then does not blur a difference of a few MiB
 #
 # NMT's detail mode costs memory of its own (its row, and its bookkeeping in the C heap), so RSS here
 # is a few MiB above what bench/run.sh measures without it.
@@ -21,21 +26,25 @@ set -euo pipefail
 
 MINUTES=10
 PLAIN=no
+NMT=yes
 COMPARE_JAR=""
+COMPARE_LAUNCHER=""
 VARIANT_LABELS=()
 VARIANT_OPTIONS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) MINUTES="$2"; shift ;;
     --plain) PLAIN=yes ;;
+    --no-nmt) NMT=no ;;
     --variant) VARIANT_LABELS+=("$2"); VARIANT_OPTIONS+=("$3"); shift 2 ;;
     --compare-jar) COMPARE_JAR="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+    --compare-launcher) COMPARE_LAUNCHER="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
     -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/footprint.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ "$PLAIN" = yes ] || [ ${#VARIANT_LABELS[@]} -gt 0 ] || [ -n "$COMPARE_JAR" ] || PLAIN=yes
+[ "$PLAIN" = yes ] || [ ${#VARIANT_LABELS[@]} -gt 0 ] || [ -n "$COMPARE_JAR" ] || [ -n "$COMPARE_LAUNCHER" ] || PLAIN=yes
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -46,6 +55,7 @@ done
 . "$ROOT/bench/lib.sh"
 
 NMT_JAVA_OPTS=-XX:NativeMemoryTracking=detail
+[ "$NMT" = yes ] || NMT_JAVA_OPTS=""
 SECONDS_TOTAL=$((MINUTES * 60))
 LABELS=()
 PIDS=()
@@ -63,7 +73,7 @@ measure() { # measure LABEL COMMAND...: starts one exporter and scrapes it in th
 }
 SCRAPERS=()
 CSVS=()
-log "footprint: ${MINUTES} min at 50 scrapes/s, with $NMT_JAVA_OPTS"
+log "footprint: ${MINUTES} min at 50 scrapes/s${NMT_JAVA_OPTS:+, with $NMT_JAVA_OPTS}"
 JAVA_OPTS="${JAVA_OPTS:-} $NMT_JAVA_OPTS" measure "bin/sbtc-signer-exporter" "${EXPORTER_CMD[@]}"
 for i in "${!VARIANT_LABELS[@]}"; do
   VARIANT_ENV=()
@@ -81,6 +91,9 @@ if [ -n "$COMPARE_JAR" ]; then
   # shellcheck disable=SC2086
   measure "java \$COMPARE_JAVA_OPTS -jar $(basename "$COMPARE_JAR")" java ${COMPARE_JAVA_OPTS:-} $NMT_JAVA_OPTS -jar "$COMPARE_JAR"
 fi
+if [ -n "$COMPARE_LAUNCHER" ]; then
+  JAVA_OPTS="${JAVA_OPTS:-} $NMT_JAVA_OPTS" measure "$COMPARE_LAUNCHER" "$COMPARE_LAUNCHER"
+fi
 wait "${SCRAPERS[@]}"
 
 ARGS=()
@@ -88,5 +101,14 @@ for i in "${!PIDS[@]}"; do ARGS+=("${LABELS[$i]}=${PIDS[$i]}=${CSVS[$i]}"); done
 echo
 echo "After $MINUTES min; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $(java -version 2>&1 | sed -n 2p); load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end${COMPARE_JAR:+; COMPARE_JAVA_OPTS=\`${COMPARE_JAVA_OPTS:-}\`}"
 echo
-"${TOOL_JVM[@]}" io.sbtc.exporter.bench.Footprint "${ARGS[@]}"
+if [ "$NMT" = yes ]; then
+  "${TOOL_JVM[@]}" io.sbtc.exporter.bench.Footprint "${ARGS[@]}"
+else
+  echo "| Exporter | RSS, mean of the last minute (MiB) | RSS at the end (MiB) |"
+  echo "| --- | ---: | ---: |"
+  for i in "${!PIDS[@]}"; do
+    awk -F, -v label="${LABELS[$i]}" -v from=$((SECONDS_TOTAL - 60)) 'NR > 1 && $1 >= from {sum += $2; n++; last = $2}
+      END {printf "| %s | %.1f | %.1f |\n", label, sum / n / 1024, last / 1024}' "${CSVS[$i]}"
+  done
+fi
 log "raw outputs in $WORK"

@@ -44,10 +44,20 @@ await() {
 }
 
 # --- build ------------------------------------------------------------------------------------
-log "building (mvn -B -q -Pbench package -DskipTests)"
-mvn -B -q -Pbench package -DskipTests dependency:build-classpath \
+# BENCH_NO_BUILD=1 reuses the jar, the archive and the bench classes of an earlier build: for a second
+# bench script started while the first one's exporters run (a build would replace the jar under them).
+if [ "${BENCH_NO_BUILD:-}" = 1 ]; then
+  log "not building (BENCH_NO_BUILD=1): the jar, archive and bench classes already in target/"
+  goals=()
+else
+  log "building (mvn -B -q -Pbench package -DskipTests)"
+  goals=(package)
+fi
+mvn -B -q -Pbench "${goals[@]}" -DskipTests dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >"$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log" >&2; exit 1; }
+[ -f "$ROOT/target/test-classes/io/sbtc/exporter/bench/Footprint.class" ] \
+  || { echo "$(basename "$0"): no bench classes in target/test-classes: build with -Pbench first" >&2; exit 1; }
 [ -f "$ROOT/target/sbtc-signer-exporter.jsa" ] || log "no class data archive in target/: the exporter starts without one"
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/classpath.txt")"
 TOOL_JVM=(java -XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -cp "$CP")

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +29,7 @@ public final class CdsTraining {
       Map.entry("/", Map.of()),
       Map.entry("/-/healthy", Map.of()));
   private static final long READY_WITHIN_MS = 30_000;
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
 
   private CdsTraining() {}
 
@@ -63,7 +65,10 @@ public final class CdsTraining {
   /** The status of one GET, its body read to the end; 0 when nothing answers. */
   private static int status(HttpClient client, int port, String path, Map<String, String> headers) {
     try {
-      return client.request(HttpMethod.GET, port, "127.0.0.1", path)
+      // Bounded: a request that never gets an answer would otherwise hold mvn package forever.
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+          .setURI(path).setConnectTimeout(REQUEST_TIMEOUT_MS).setIdleTimeout(REQUEST_TIMEOUT_MS);
+      return client.request(options)
           .compose(request -> {
             headers.forEach(request::putHeader);
             return request.send();

@@ -123,7 +123,7 @@ class LauncherTest {
     Path launcher = tarballLayout();
     Path jar = home.resolve("sbtc-signer-exporter.jar");
     Path archive = home.resolve("sbtc-signer-exporter.jsa");
-    Files.writeString(archive, "");
+    writeArchive(archive, jar.toRealPath().toString(), "17.0.15+6");
     Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2026-01-01T00:00:01Z")));
     String option = "-XX:SharedArchiveFile=" + home.toRealPath().resolve("sbtc-signer-exporter.jsa");
@@ -131,6 +131,7 @@ class LauncherTest {
     List<String> opts = fresh.jvmOptions();
     assertTrue(opts.contains(option), opts.toString());
     assertTrue(opts.indexOf("-Xshare:off") > opts.indexOf(option), "JAVA_OPTS can turn it off: " + opts);
+    assertEquals("", fresh.stderr());
 
     // A jar replaced by an upgrade is newer than the archive written for the old one.
     Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-02-01T00:00:00Z")));
@@ -142,20 +143,99 @@ class LauncherTest {
     assertFalse(absent.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), absent.jvmOptions().toString());
   }
 
+  /**
+   * The JVM drops a static archive it cannot use without a word, and the JDK's own archive with it
+   * (a slower start, nothing else): the launcher says why and leaves it out.
+   */
   @Test
-  void writeCdsArchiveRunsTheTrainingWithTheSameOptionsAndReplacesTheOldArchive() throws Exception {
+  void anArchiveForAnotherJarPathOrAnotherJavaBuildIsLeftOutWithAReason() throws Exception {
     Path launcher = tarballLayout();
-    Files.writeString(home.resolve("sbtc-signer-exporter.jsa"), "an old archive");
+    Path archive = home.resolve("sbtc-signer-exporter.jsa");
+    writeRelease("17.0.15", "17.0.15+6-Debian-1deb12u1");
+
+    writeArchive(archive, "/opt/elsewhere/sbtc-signer-exporter.jar", "17.0.15+6-Debian-1deb12u1");
+    Run moved = Launcher.run(launcher, tmp, withJava, "--demo");
+    assertEquals(0, moved.exitCode(), moved.stderr());
+    assertFalse(moved.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), moved.jvmOptions().toString());
+    assertTrue(moved.stderr().contains("written for a jar at another path"), moved.stderr());
+    assertTrue(moved.stderr().contains("--write-cds-archive"), moved.stderr());
+
+    writeArchive(archive, home.toRealPath().resolve("sbtc-signer-exporter.jar").toString(), "17.0.14+7-Debian-1deb12u1");
+    Run upgraded = Launcher.run(launcher, tmp, withJava, "--demo");
+    assertFalse(upgraded.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), upgraded.jvmOptions().toString());
+    assertTrue(upgraded.stderr().contains("written by another Java build than 17.0.15+6-Debian-1deb12u1"), upgraded.stderr());
+
+    writeArchive(archive, home.toRealPath().resolve("sbtc-signer-exporter.jar").toString(), "17.0.15+6-Debian-1deb12u1");
+    Run matching = Launcher.run(launcher, tmp, withJava, "--demo");
+    assertTrue(matching.jvmOptions().contains("-XX:SharedArchiveFile=" + archive.toRealPath()), matching.jvmOptions().toString());
+    assertEquals("", matching.stderr());
+  }
+
+  @Test
+  void writeCdsArchiveRecordsTheTrainingsClassesWithTheSameOptionsThenDumpsThem() throws Exception {
+    Path launcher = tarballLayout();
+    Path archive = home.resolve("sbtc-signer-exporter.jsa");
+    Files.writeString(archive, "an old archive");
     Run run = Launcher.run(launcher, tmp, withJava, "--write-cds-archive");
     assertEquals(0, run.exitCode(), run.stderr());
-    assertFalse(Files.exists(home.resolve("sbtc-signer-exporter.jsa")), "the old archive is not used to write the new one");
-    List<String> opts = run.jvmOptions();
-    assertTrue(opts.contains("-XX:ArchiveClassesAtExit=" + home.toRealPath().resolve("sbtc-signer-exporter.jsa")), opts.toString());
-    assertFalse(opts.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), opts.toString());
-    assertTrue(opts.containsAll(Launcher.jvmOptions()), "the training runs with the exporter's options: " + opts);
-    int cp = run.args().indexOf("-cp");
-    assertEquals(List.of(home.toRealPath().resolve("sbtc-signer-exporter.jar").toString(), "io.sbtc.exporter.CdsTraining"),
-        run.args().subList(cp + 1, cp + 3));
+    assertFalse(Files.exists(archive), "the old archive is not used to write the new one");
+    String real = home.toRealPath().resolve("sbtc-signer-exporter.jsa").toString();
+    List<String> args = run.args();
+    // Two runs of java: the training, which lists the classes it loads, then the dump of those classes.
+    int training = args.indexOf("io.sbtc.exporter.CdsTraining");
+    assertTrue(training > 0, args.toString());
+    List<String> first = args.subList(0, training + 1);
+    List<String> second = args.subList(training + 1, args.size());
+    assertTrue(first.contains("-XX:DumpLoadedClassList=" + real + ".classes"), first.toString());
+    assertTrue(first.containsAll(Launcher.jvmOptions()), "the training runs with the exporter's options: " + first);
+    assertEquals(List.of("-cp", home.toRealPath().resolve("sbtc-signer-exporter.jar").toString(), "io.sbtc.exporter.CdsTraining"),
+        first.subList(first.size() - 3, first.size()));
+    assertTrue(second.containsAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + real + ".classes", "-XX:SharedArchiveFile=" + real)),
+        second.toString());
+    assertTrue(second.containsAll(Launcher.jvmOptions()), "dumped with the exporter's options: " + second);
+    assertFalse(args.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit")), args.toString());
+    assertFalse(Files.exists(Path.of(real + ".classes")), "the class list is removed");
+  }
+
+  /** glibc's malloc arenas: 2 unless the environment says otherwise. */
+  @Test
+  void limitsMallocArenasUnlessTheEnvironmentSetsThem() throws Exception {
+    Path launcher = tarballLayout();
+    assertEquals("2", Launcher.run(launcher, tmp, withJava, "--version").mallocArenaMax());
+    assertEquals("8", Launcher.run(launcher, tmp, Map.of("JAVA_HOME", javaHome.toString(), "MALLOC_ARENA_MAX", "8"), "--version")
+        .mallocArenaMax());
+  }
+
+  /** -XX:TrimNativeHeapInterval stops a Java before 17.0.9 from starting: only given to a runtime known to have it. */
+  @Test
+  void trimsTheNativeHeapOnlyOnJavaThatHasTheOption() throws Exception {
+    Path launcher = tarballLayout();
+    String trim = "-XX:TrimNativeHeapInterval=1000";
+    assertFalse(Launcher.run(launcher, tmp, withJava, "--version").jvmOptions().contains(trim), "no release file: unknown");
+    for (String old : List.of("17", "17.0.8")) {
+      writeRelease(old, old + "+7");
+      assertFalse(Launcher.run(launcher, tmp, withJava, "--version").jvmOptions().contains(trim), old);
+    }
+    for (String recent : List.of("17.0.9", "17.0.15", "21.0.2")) {
+      writeRelease(recent, recent + "+7");
+      List<String> opts = Launcher.run(launcher, tmp, withJava, "--version").jvmOptions();
+      assertTrue(opts.contains(trim) && opts.indexOf("-XX:+UnlockExperimentalVMOptions") < opts.indexOf(trim), recent + ": " + opts);
+    }
+  }
+
+  /** What a JDK's release file says, as the stand-in java's home. */
+  private void writeRelease(String version, String runtimeVersion) throws Exception {
+    Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_RUNTIME_VERSION=\"" + runtimeVersion
+        + "\"\nJAVA_VERSION=\"" + version + "\"\n");
+  }
+
+  /** A stand-in archive: what the launcher reads of a real one, the JVM's name in the header and the jar's path. */
+  private void writeArchive(Path archive, String jarPath, String javaBuild) throws Exception {
+    Files.deleteIfExists(archive);
+    Files.writeString(archive, "OpenJDK 64-Bit Server VM (" + javaBuild + ") for linux-amd64 JRE (" + javaBuild + ")\n"
+        + "x".repeat(5000) + jarPath + "\n");
+    FileTime jarTime = Files.getLastModifiedTime(home.resolve("sbtc-signer-exporter.jar"));
+    Files.setLastModifiedTime(archive, FileTime.from(jarTime.toInstant().plusSeconds(1)));
   }
 
   /** Out of memory, the process ends, and systemd, Docker or the kubelet start it again; it never lives on half dead. */

@@ -19,8 +19,11 @@ public final class Launcher {
 
   private Launcher() {}
 
-  /** One run: the launcher's own pid, what the stand-in java saw, the exit code and stderr. */
-  public record Run(long launcherPid, long javaPid, List<String> args, int exitCode, String stderr) {
+  /**
+   * One run: the launcher's own pid, what the stand-in java saw (the arguments of every java it ran, in
+   * order, and its MALLOC_ARENA_MAX), the exit code and stderr.
+   */
+  public record Run(long launcherPid, long javaPid, List<String> args, String mallocArenaMax, int exitCode, String stderr) {
     /** The JVM options: everything before {@code -jar} or {@code -cp}. */
     public List<String> jvmOptions() {
       int end = 0;
@@ -44,6 +47,7 @@ public final class Launcher {
     Files.writeString(java, """
         #!/bin/sh
         echo "pid $$"
+        echo "malloc_arena_max ${MALLOC_ARENA_MAX-unset}"
         for a in "$@"; do printf 'arg %s\\n' "$a"; done
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -51,14 +55,14 @@ public final class Launcher {
   }
 
   /**
-   * Runs {@code launcher} with {@code env} on top of an environment without JAVA_HOME and JAVA_OPTS,
+   * Runs {@code launcher} with {@code env} on top of an environment without JAVA_HOME, JAVA_OPTS and MALLOC_ARENA_MAX,
    * in {@code workDir}.
    */
   public static Run run(Path launcher, Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(launcher.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS"));
+    pb.environment().keySet().removeAll(List.of("JAVA_HOME", "JAVA_OPTS", "MALLOC_ARENA_MAX"));
     pb.environment().putAll(env);
     Path err = Files.createTempFile("launcher", ".err");
     pb.redirectError(err.toFile());
@@ -69,17 +73,20 @@ public final class Launcher {
       throw new AssertionError(launcher + " did not finish within 30 s");
     }
     long javaPid = -1;
+    String mallocArenaMax = null;
     List<String> seen = new ArrayList<>();
     for (String line : out.split("\n", -1)) {
       if (line.startsWith("pid ")) {
         javaPid = Long.parseLong(line.substring(4));
+      } else if (line.startsWith("malloc_arena_max ")) {
+        mallocArenaMax = line.substring("malloc_arena_max ".length());
       } else if (line.startsWith("arg ")) {
         seen.add(line.substring(4));
       }
     }
     String stderr = Files.readString(err);
     Files.delete(err);
-    return new Run(p.pid(), javaPid, seen, p.exitValue(), stderr);
+    return new Run(p.pid(), javaPid, seen, mallocArenaMax, p.exitValue(), stderr);
   }
 
   /**
