@@ -1,13 +1,11 @@
 package io.sbtc.exporter.source.stacks;
 
-import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.Source;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.PrometheusRelay;
 import io.sbtc.exporter.source.UpstreamHttp;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.URI;
 
@@ -34,11 +32,7 @@ public final class StacksMetricsSource implements Source {
 
   @Override
   public Future<SourceSnapshot> poll(Poll poll) {
-    String where = Redact.url(url.toString());
-    MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
-    return http.get(url, accept, poll.deadline())
-        // Parsing up to max_body_size of text is real work: keep it off the event loop.
-        .compose(response -> vertx.executeBlocking(() -> relay.relay(response.text(where), where), false));
+    return relay.fetch(vertx, http, url, poll);
   }
 
   @Override
