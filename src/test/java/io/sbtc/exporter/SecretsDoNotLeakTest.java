@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sbtc.exporter.testing.CapturedLogs;
 import io.sbtc.exporter.testing.Await;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
@@ -24,9 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,21 +80,7 @@ class SecretsDoNotLeakTest {
     Files.writeString(config, "listen_address: \"127.0.0.1:0\"\n" + yaml);
     List<String> secrets = List.of(URL_PASSWORD, AUTH_PASSWORD, hash, hash.substring(7), RPC_PASSWORD, DB_PASSWORD);
 
-    List<String> logs = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logs.add(new io.sbtc.exporter.log.LogFormatForTests().format(r));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
+    CapturedLogs capture = new CapturedLogs();
     List<String> seen = new ArrayList<>();
     try (RunningExporter exporter = RunningExporter.start(yaml)) {
       String auth = "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + AUTH_PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -112,7 +96,7 @@ class SecretsDoNotLeakTest {
       seen.add(exporter.get("/metrics").body()); // the 401 page
       assertTrue(landing.contains("auth: HTTP 401 from http://&lt;secret&gt;@"), landing);
     } finally {
-      root.removeHandler(capture);
+      capture.close();
     }
     upstream.verify(getRequestedFor(urlEqualTo("/metrics")).withHeader("Authorization",
         equalTo("Basic " + Base64.getEncoder().encodeToString(("scraper:" + URL_PASSWORD).getBytes(StandardCharsets.UTF_8)))));
@@ -129,8 +113,8 @@ class SecretsDoNotLeakTest {
       assertEquals(1, checked, "the failing upstreams fail the check");
       seen.add(report.toString(StandardCharsets.UTF_8));
     }
-    seen.addAll(logs);
-    assertFalse(logs.isEmpty(), "the failing polls were logged");
+    seen.addAll(capture.lines());
+    assertFalse(capture.lines().isEmpty(), "the failing polls were logged");
 
     for (String text : seen) {
       for (String secret : secrets) {

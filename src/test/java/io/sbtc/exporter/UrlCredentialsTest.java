@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.setup.ConfigPrinter;
+import io.sbtc.exporter.testing.CapturedLogs;
 import io.sbtc.exporter.testing.RunningExporter;
 import io.sbtc.exporter.testing.Scrape;
 import java.io.ByteArrayOutputStream;
@@ -25,9 +26,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,21 +63,7 @@ class UrlCredentialsTest {
   void queryValuesAreMaskedInLogsPagesMetricsAndCheckConfig() throws Exception {
     upstream.stubFor(get(urlPathEqualTo("/metrics")).willReturn(aResponse().withStatus(500)));
     String yaml = "signer:\n  metrics_url: \"" + upstream.baseUrl() + "/metrics?token=" + QUERY_TOKEN + "&format=text\"\n  interval: 1s\n";
-    List<String> logs = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logs.add(new io.sbtc.exporter.log.LogFormatForTests().format(r));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
+    CapturedLogs capture = new CapturedLogs();
     List<String> seen = new ArrayList<>();
     try (RunningExporter exporter = RunningExporter.start(yaml)) {
       String series = "sbtc_exporter_source_errors_total{reason=\"http_status\",source=\"signer_metrics\"}";
@@ -90,14 +74,14 @@ class UrlCredentialsTest {
       seen.add(landing);
       assertTrue(landing.contains("token=&lt;secret&gt;&amp;format=&lt;secret&gt;"), landing);
     } finally {
-      root.removeHandler(capture);
+      capture.close();
     }
-    seen.addAll(logs);
+    seen.addAll(capture.lines());
     Path config = Files.writeString(dir.resolve("config.yml"), yaml);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertEquals(0, Main.run(new String[] {"--config", config.toString(), "--check-config"}, new PrintStream(out), new PrintStream(out)));
     seen.add(out.toString(StandardCharsets.UTF_8));
-    assertFalse(logs.isEmpty(), "the failing polls were logged");
+    assertFalse(capture.lines().isEmpty(), "the failing polls were logged");
     for (String text : seen) {
       assertFalse(text.contains(QUERY_TOKEN), "the query token leaked into: " + text);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.config.ConfigException;
 import io.sbtc.exporter.setup.ConfigLoader;
+import io.sbtc.exporter.testing.CapturedLogs;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,20 +84,7 @@ class UrlSecretsInErrorsTest {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("signer.metrics_url"), err.toString(StandardCharsets.UTF_8));
 
     Files.writeString(config, "listen_address: \"127.0.0.1:0\"\n");
-    List<String> logs = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logs.add(new io.sbtc.exporter.log.LogFormatForTests().format(r));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger.getLogger("").addHandler(capture);
+    CapturedLogs capture = new CapturedLogs();
     Vertx vertx = Vertx.vertx();
     try {
       ExporterVerticle exporter = new ExporterVerticle(ConfigLoader.load(config), Clock.systemUTC(),
@@ -114,10 +99,10 @@ class UrlSecretsInErrorsTest {
       assertNoPassword(reload.body());
     } finally {
       vertx.close().await(20, TimeUnit.SECONDS);
-      Logger.getLogger("").removeHandler(capture);
+      capture.close();
     }
-    assertTrue(logs.stream().anyMatch(l -> l.contains("config not reloaded")), logs.toString());
-    logs.forEach(UrlSecretsInErrorsTest::assertNoPassword);
+    assertTrue(capture.lines().stream().anyMatch(l -> l.contains("config not reloaded")), capture.lines().toString());
+    capture.lines().forEach(UrlSecretsInErrorsTest::assertNoPassword);
   }
 
   static void assertNoPassword(String text) {

@@ -1,12 +1,18 @@
 package io.sbtc.exporter.source;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.sbtc.exporter.common.Redact;
 import io.sbtc.exporter.core.ErrorReason;
+import io.sbtc.exporter.core.Poll;
 import io.sbtc.exporter.core.SourceException;
 import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.promtext.ParseException;
 import io.sbtc.exporter.promtext.ParseResult;
 import io.sbtc.exporter.promtext.TextFormatParser;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +26,14 @@ import java.util.List;
  * @param maxSeriesKey the config key that bounds the page, named in the error when it is too large
  */
 public record PrometheusRelay(String upstream, String metricPrefix, String maxSeriesKey, String relayPrefix, int maxSeries) {
+
+  /** Reads the page at {@code url} within the poll's deadline and relays it, parsing on a worker. */
+  public Future<SourceSnapshot> fetch(Vertx vertx, UpstreamHttp http, URI url, Poll poll) {
+    String where = Redact.url(url.toString());
+    MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
+    return http.get(url, accept, poll.deadline())
+        .compose(response -> vertx.executeBlocking(() -> relay(response.text(where), where), false));
+  }
 
   public SourceSnapshot relay(String text, String where) {
     ParseResult parsed;

@@ -109,35 +109,33 @@ public final class ReleaseFeedSource implements Source {
   }
 
   private Future<Latest> fetch(String component, String repo, Deadline deadline) {
-    URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/repos/" + repo + "/releases?per_page=30");
-    String where = Redact.url(uri.toString());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Accept", "application/vnd.github+json")
-        .add("User-Agent", "sbtc-signer-exporter");
     Latest cached = cache.get(component);
-    if (cached != null && cached.etag() != null) {
-      headers.add("If-None-Match", cached.etag());
-    }
-    config.token().ifPresent(t -> headers.add("Authorization", "Bearer " + t.reveal()));
-    return http.send(HttpMethod.GET, uri, headers, null, deadline).map(r -> {
-      if (r.status() == 304 && cached != null) {
-        return cached;
-      }
-      requireOk(r, uri, where);
-      return newest(component, Json.parse(r.text(where), where), r.headers().get("ETag"), where);
-    });
+    return get("/repos/" + repo + "/releases?per_page=30", cached == null ? null : cached.etag(), cached, deadline,
+        (json, etag, where) -> newest(component, json, etag, where));
   }
 
   /** The newest 100 tags (GitHub lists the newest first): years of releases at the signer's pace. */
   private Future<Tags> fetchTags(String component, String repo, Deadline deadline) {
-    URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/repos/" + repo + "/tags?per_page=100");
+    Tags cached = tagCache.get(component);
+    return get("/repos/" + repo + "/tags?per_page=100", cached == null ? null : cached.etag(), cached, deadline, ReleaseFeedSource::tags);
+  }
+
+  private interface Reader<T> {
+    T read(JsonNode json, String etag, String where);
+  }
+
+  /**
+   * A GET of the feed's API, with the token when there is one, revalidated with the ETag of what
+   * was read before: an unchanged answer is a 304, which GitHub does not count against the rate limit.
+   */
+  private <T> Future<T> get(String pathAndQuery, String etag, T cached, Deadline deadline, Reader<T> reader) {
+    URI uri = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + pathAndQuery);
     String where = Redact.url(uri.toString());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Accept", "application/vnd.github+json")
         .add("User-Agent", "sbtc-signer-exporter");
-    Tags cached = tagCache.get(component);
-    if (cached != null && cached.etag() != null) {
-      headers.add("If-None-Match", cached.etag());
+    if (cached != null && etag != null) {
+      headers.add("If-None-Match", etag);
     }
     config.token().ifPresent(t -> headers.add("Authorization", "Bearer " + t.reveal()));
     return http.send(HttpMethod.GET, uri, headers, null, deadline).map(r -> {
@@ -145,7 +143,7 @@ public final class ReleaseFeedSource implements Source {
         return cached;
       }
       requireOk(r, uri, where);
-      return tags(Json.parse(r.text(where), where), r.headers().get("ETag"), where);
+      return reader.read(Json.parse(r.text(where), where), r.headers().get("ETag"), where);
     });
   }
 

@@ -1,46 +1,20 @@
 package io.sbtc.exporter.source.signer;
 
-import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.core.Poll;
-import io.sbtc.exporter.core.Source;
-import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.PrometheusRelay;
-import io.sbtc.exporter.source.UpstreamHttp;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.sbtc.exporter.source.RelaySource;
 import io.vertx.core.Vertx;
-import java.net.URI;
 
 /**
  * {@code signer_metrics}: relays every family of the signer's own Prometheus endpoint with its
  * names and labels unchanged (or with {@code relay_prefix}), plus how much of it was relayed.
  */
-public final class SignerMetricsSource implements Source {
+public final class SignerMetricsSource {
   public static final String NAME = "signer_metrics";
 
-  private final Vertx vertx;
-  private final UpstreamHttp http;
-  private final URI url;
-  private final PrometheusRelay relay;
+  private SignerMetricsSource() {}
 
-  public SignerMetricsSource(Vertx vertx, SignerConfig config) {
-    this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), config.maxBodySize());
-    this.url = config.metricsUrl().orElseThrow();
-    this.relay = new PrometheusRelay("the signer", "sbtc_signer_metrics", "signer.max_series", config.relayPrefix(), config.maxSeries());
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll(Poll poll) {
-    String where = Redact.url(url.toString());
-    MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
-    return http.get(url, accept, poll.deadline())
-        // Parsing up to max_body_size of text is real work: keep it off the event loop.
-        .compose(response -> vertx.executeBlocking(() -> relay.relay(response.text(where), where), false));
-  }
-
-  @Override
-  public Future<Void> close() {
-    return http.close();
+  static RelaySource create(Vertx vertx, SignerConfig config) {
+    return new RelaySource(vertx, config.metricsUrl().orElseThrow(), config.tlsCaFile(), config.maxBodySize(),
+        new PrometheusRelay("the signer", "sbtc_signer_metrics", "signer.max_series", config.relayPrefix(), config.maxSeries()));
   }
 }

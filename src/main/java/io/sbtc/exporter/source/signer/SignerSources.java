@@ -12,7 +12,7 @@ public final class SignerSources {
   public static List<SourceSpec> specs(SignerConfig config, SourceContext context) {
     List<SourceSpec> specs = new ArrayList<>();
     config.metricsUrl().ifPresent(url -> specs.add(
-        new SourceSpec(SignerMetricsSource.NAME, config.schedule(), config, () -> new SignerMetricsSource(context.vertx(), config))));
+        new SourceSpec(SignerMetricsSource.NAME, config.schedule(), config, () -> SignerMetricsSource.create(context.vertx(), config))));
     config.infoUrl().ifPresent(url -> specs.add(
         new SourceSpec(SignerInfoSource.NAME, config.schedule(), config, () -> new SignerInfoSource(context.vertx(), config))));
     return specs;

@@ -1,15 +1,8 @@
 package io.sbtc.exporter.source.stacks;
 
-import io.sbtc.exporter.common.Redact;
-import io.sbtc.exporter.core.Poll;
-import io.sbtc.exporter.core.Source;
-import io.sbtc.exporter.core.SourceSnapshot;
 import io.sbtc.exporter.source.PrometheusRelay;
-import io.sbtc.exporter.source.UpstreamHttp;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.sbtc.exporter.source.RelaySource;
 import io.vertx.core.Vertx;
-import java.net.URI;
 
 /**
  * {@code stacks_metrics}: relays the Stacks node's own Prometheus endpoint ({@code prometheus_bind},
@@ -17,32 +10,13 @@ import java.net.URI;
  * {@code stacks.relay_prefix}. A source of its own, so a node started without {@code prometheus_bind}
  * takes down only this, not the RPC metrics.
  */
-public final class StacksMetricsSource implements Source {
+public final class StacksMetricsSource {
   public static final String NAME = "stacks_metrics";
 
-  private final Vertx vertx;
-  private final UpstreamHttp http;
-  private final URI url;
-  private final PrometheusRelay relay;
+  private StacksMetricsSource() {}
 
-  public StacksMetricsSource(Vertx vertx, StacksConfig config) {
-    this.vertx = vertx;
-    this.http = new UpstreamHttp(vertx, config.tlsCaFile(), config.maxBodySize());
-    this.url = config.metricsUrl().orElseThrow();
-    this.relay = new PrometheusRelay("the Stacks node", "sbtc_stacks_metrics", "stacks.max_series", config.relayPrefix(), config.maxSeries());
-  }
-
-  @Override
-  public Future<SourceSnapshot> poll(Poll poll) {
-    String where = Redact.url(url.toString());
-    MultiMap accept = MultiMap.caseInsensitiveMultiMap().add("Accept", "text/plain;version=0.0.4");
-    return http.get(url, accept, poll.deadline())
-        // Parsing up to max_body_size of text is real work: keep it off the event loop.
-        .compose(response -> vertx.executeBlocking(() -> relay.relay(response.text(where), where), false));
-  }
-
-  @Override
-  public Future<Void> close() {
-    return http.close();
+  static RelaySource create(Vertx vertx, StacksConfig config) {
+    return new RelaySource(vertx, config.metricsUrl().orElseThrow(), config.tlsCaFile(), config.maxBodySize(),
+        new PrometheusRelay("the Stacks node", "sbtc_stacks_metrics", "stacks.max_series", config.relayPrefix(), config.maxSeries()));
   }
 }

@@ -64,7 +64,7 @@ public final class StacksSource implements Source {
       return List.of(rpc);
     }
     return List.of(rpc, new SourceSpec(StacksMetricsSource.NAME, config.schedule(), config,
-        () -> new StacksMetricsSource(context.vertx(), config)));
+        () -> StacksMetricsSource.create(context.vertx(), config)));
   }
 
   @Override
