@@ -16,6 +16,10 @@ final class SelfMetrics {
   private static final String POLLED =
       " Sources are polled in the background, each on its own interval (sbtc_exporter_source_interval_seconds); a scrape never waits for a poll.";
 
+  /** The process's start, read once: a restart shows as a new value (a dashboard annotation), a reload does not. */
+  private static final double PROCESS_START_SECONDS = ProcessHandle.current().info().startInstant()
+      .orElseGet(java.time.Instant::now).toEpochMilli() / 1000.0;
+
   private SelfMetrics() {}
 
   static List<MetricSnapshot> of(String version, List<SourceView> views) {
@@ -49,6 +53,9 @@ final class SelfMetrics {
         .help("Always 1; the exporter's version in a label.")
         .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
         .build());
+    out.add(GaugeSnapshot.builder().name("sbtc_exporter_start_timestamp_seconds")
+        .help("Unix time when the exporter's process started: it changes at each restart, never at a config reload.")
+        .dataPoint(gauge(Labels.EMPTY, PROCESS_START_SECONDS)).build());
     out.add(up.build());
     out.add(lastSuccess.build());
     out.add(duration.build());

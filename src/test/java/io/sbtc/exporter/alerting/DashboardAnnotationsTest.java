@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardAnnotationsTest {
   static final List<String> NAMES = List.of("Annotations & Alerts", "Critical alerts", "Signer restarts", "Exporter down",
-      "DKG rounds", "Version changes");
+      "Exporter restarts", "DKG rounds", "Version changes");
 
   @Test
   void everyDashboardHasTheSameAnnotations() {
@@ -67,6 +67,9 @@ class DashboardAnnotationsTest {
               # Prometheus cannot scrape the exporter at 10m only.
               - series: 'up{job="sbtc",instance="a"}'
                 values: '1x9 0 1x10'
+              # The exporter restarts at 10m, quicker than a scrape: up never says so, its start time does.
+              - series: 'sbtc_exporter_start_timestamp_seconds{job="sbtc",instance="a"}'
+                values: '1000x9 1600x10'
               # A new DKG round is stored at 10m.
               - series: 'sbtc_signer_dkg_rounds{job="sbtc",instance="a"}'
                 values: '3x9 4x10'
@@ -91,6 +94,8 @@ class DashboardAnnotationsTest {
                 values: '_x6 1x15'
               - series: 'sbtc_exporter_build_info{version="0.2.0",job="sbtc",instance="b"}'
                 values: '_x6 1x15'
+              - series: 'sbtc_exporter_start_timestamp_seconds{job="sbtc",instance="b"}'
+                values: '_x6 2000x15'
               - series: 'up{job="sbtc",instance="b"}'
                 values: '_x6 1x15'
               # Critical alerts are marked, warnings are not. (`_xN` is N missing samples, `1xN` is N+1 samples.)
@@ -120,6 +125,9 @@ class DashboardAnnotationsTest {
     out.append(eval(expr.get("Signer restarts"), "6m", a + " 0"));
     out.append(eval(expr.get("Exporter down"), "10m", a + " 1", b + " 0"));
     out.append(eval(expr.get("Exporter down"), "9m", a + " 0", b + " 0"));
+    out.append(eval(expr.get("Exporter restarts"), "10m", a + " 1", b + " 0"));
+    out.append(eval(expr.get("Exporter restarts"), "11m", a + " 0", b + " 0"));
+    out.append(eval(expr.get("Exporter restarts"), "6m", a + " 0"));
     out.append(eval(expr.get("DKG rounds"), "10m", a + " 1", b + " 0"));
     out.append(eval(expr.get("DKG rounds"), "11m", a + " 0", b + " 0"));
     out.append(eval(expr.get("DKG rounds"), "6m", a + " 0"));
