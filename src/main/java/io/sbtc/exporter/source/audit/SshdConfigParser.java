@@ -52,6 +52,9 @@ final class SshdConfigParser {
    *
    * @throws SourceException when a file cannot be read or holds a line sshd would refuse
    */
+  /** sshd_config, its Includes and sshd -T output are each a few KiB; 1 MiB is ample. */
+  static final int MAX_FILE_BYTES = 1 << 20;
+
   static SshdSettings readConfig(Path main) {
     Path dir = main.toAbsolutePath().getParent();
     SshdConfigParser p = new SshdConfigParser(dir == null ? Path.of("/") : dir);
@@ -253,9 +256,16 @@ final class SshdConfigParser {
   }
 
   private static String read(Path file) {
-    try {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      // At most MAX_FILE_BYTES: an sshd_config is a few KiB, and an Include glob or a path may name
+      // anything (a log, a device) that must not fill the exporter's memory.
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new SourceException(ErrorReason.TOO_LARGE, file + " is larger than " + MAX_FILE_BYTES / 1024
+            + " KiB: not an sshd configuration; nothing of it was read");
+      }
       // Bytes as they are: a stray non-UTF-8 byte in a comment must not make the audit fail.
-      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+      return new String(bytes, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw readError(file, e);
     }

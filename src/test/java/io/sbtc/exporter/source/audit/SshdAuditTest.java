@@ -40,6 +40,20 @@ class SshdAuditTest {
     return SshdConfigParser.readConfig(write("sshd_config", text));
   }
 
+  /**
+   * An Include glob may match anything (a log left in sshd_config.d, a device): no file is read past
+   * 1 MiB, and a bigger one is too_large rather than a memory spike next to the signer.
+   */
+  @Test
+  void anIncludedFileTooLargeForAnSshdConfigIsRefusedUnread() throws IOException {
+    write("sshd_config.d/big.conf", "# " + "x".repeat(SshdConfigParser.MAX_FILE_BYTES) + "\n");
+    SourceException e = assertThrows(SourceException.class, () -> config("Include sshd_config.d/*.conf\nPasswordAuthentication no\n"));
+    assertEquals(ErrorReason.TOO_LARGE, e.reason());
+    assertTrue(e.getMessage().contains("big.conf is larger than 1024 KiB"), e.getMessage());
+    write("sshd_config.d/big.conf", "# just under the limit " + "x".repeat(SshdConfigParser.MAX_FILE_BYTES - 100) + "\n");
+    assertEquals(1, config("Include sshd_config.d/*.conf\nPasswordAuthentication no\n").files() - 1);
+  }
+
   @Test
   void debianDefaultsWithACloudInitDropInAllowPasswordsAndRootKeys() {
     SshdSettings s = SshdConfigParser.readConfig(FIXTURES.resolve("debian12/sshd_config"));
