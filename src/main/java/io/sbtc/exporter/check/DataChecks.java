@@ -170,9 +170,9 @@ final class DataChecks {
     if (r.config().section(SignerDbConfig.class).isEmpty()) {
       return Verdict.notConfigured("the signer's database is not watched", "add signer_db (a read-only user, see docs/database.md)");
     }
-    Optional<String> problem = r.problem(SignerDbSource.NAME);
-    if (problem.isPresent()) {
-      return Verdict.unknown("cannot judge: " + problem.get());
+    Optional<Verdict> cannotJudge = r.cannotJudge(SignerDbSource.NAME);
+    if (cannotJudge.isPresent()) {
+      return cannotJudge.get();
     }
     List<String> facts = new ArrayList<>();
     for (String kind : List.of("deposit", "withdrawal")) {

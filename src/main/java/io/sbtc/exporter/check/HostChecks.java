@@ -16,16 +16,20 @@ import java.util.TreeMap;
 final class HostChecks {
   private HostChecks() {}
 
+  private static List<AuditConfig.FileRule> auditedFiles(Readings r) {
+    return r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of());
+  }
+
   /** The metric says whether a file passes; the config's max_mode and owner only explain why not. */
   static Verdict keyFiles(Readings r) {
-    List<AuditConfig.FileRule> rules = r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of());
+    List<AuditConfig.FileRule> rules = auditedFiles(r);
     if (rules.isEmpty()) {
       return Verdict.notConfigured("no key or config file is audited",
           "add audit.files with the signer's config file, which holds its private key");
     }
-    Optional<String> problem = r.problem(FileModeAudit.NAME);
-    if (problem.isPresent()) {
-      return Verdict.unknown("cannot judge: " + problem.get());
+    Optional<Verdict> cannotJudge = r.cannotJudge(FileModeAudit.NAME);
+    if (cannotJudge.isPresent()) {
+      return cannotJudge.get();
     }
     Parts parts = new Parts();
     for (AuditConfig.FileRule rule : rules) {
@@ -55,15 +59,15 @@ final class HostChecks {
    * period. Without any period nothing here knows the schedule.
    */
   static Verdict secretsRotated(Readings r) {
-    List<AuditConfig.FileRule> rules = r.config().section(AuditConfig.class).map(AuditConfig::files).orElse(List.of()).stream()
+    List<AuditConfig.FileRule> rules = auditedFiles(r).stream()
         .filter(f -> f.maxAge().isPresent()).toList();
     if (rules.isEmpty()) {
       return Verdict.notConfigured("no secret has a rotation period",
           "add max_age (the rotation period) to the audit.files entries of the password files and TLS keys");
     }
-    Optional<String> problem = r.problem(FileModeAudit.NAME);
-    if (problem.isPresent()) {
-      return Verdict.unknown("cannot judge: " + problem.get());
+    Optional<Verdict> cannotJudge = r.cannotJudge(FileModeAudit.NAME);
+    if (cannotJudge.isPresent()) {
+      return cannotJudge.get();
     }
     Parts parts = new Parts();
     for (AuditConfig.FileRule rule : rules) {
@@ -121,9 +125,9 @@ final class HostChecks {
       return Verdict.notConfigured("listening ports are not audited",
           "add audit.listeners with allowed_public_ports (the signer's P2P port and SSH)");
     }
-    Optional<String> problem = r.problem(ListenerAudit.NAME);
-    if (problem.isPresent()) {
-      return Verdict.unknown("cannot judge: " + problem.get());
+    Optional<Verdict> cannotJudge = r.cannotJudge(ListenerAudit.NAME);
+    if (cannotJudge.isPresent()) {
+      return cannotJudge.get();
     }
     String allowed = "allowed: " + (config.get().allowedPublicPorts().isEmpty() ? "none"
         : String.join(", ", config.get().allowedPublicPorts().stream().map(String::valueOf).toList()));

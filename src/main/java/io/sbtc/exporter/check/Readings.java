@@ -89,6 +89,11 @@ public record Readings(ExporterConfig config, List<SourceView> views, MetricSnap
    * Why {@code source} has no fresh data now, as one line for a fact ("bitcoin: connect: connection
    * refused"), or empty when it answered. Source errors are redacted where they are made.
    */
+  /** An item cannot be judged while the source it reads has a problem: that problem is its verdict. */
+  public Optional<Verdict> cannotJudge(String source) {
+    return problem(source).map(p -> Verdict.unknown("cannot judge: " + p));
+  }
+
   public Optional<String> problem(String source) {
     Optional<SourceView> view = source(source);
     if (view.isEmpty()) {

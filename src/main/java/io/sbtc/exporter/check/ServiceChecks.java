@@ -218,9 +218,9 @@ final class ServiceChecks {
       return Verdict.notConfigured("releases are not compared",
           "add versions.release_feed (needs outbound HTTPS), or compare the running versions with the release notes by hand");
     }
-    Optional<String> problem = r.problem(ReleaseFeedSource.NAME);
-    if (problem.isPresent()) {
-      return Verdict.unknown("cannot judge: " + problem.get());
+    Optional<Verdict> cannotJudge = r.cannotJudge(ReleaseFeedSource.NAME);
+    if (cannotJudge.isPresent()) {
+      return cannotJudge.get();
     }
     Parts parts = new Parts();
     for (Readings.Sample s : r.samples("sbtc_release_behind")) {
