@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sbtc.exporter.core.ErrorReason;
-import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.setup.ExporterConfig;
 import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.testing.Await;
@@ -325,28 +324,7 @@ class BackupVerifierTest {
   }
 
   private ExporterConfig config(Path backupDir, String signerUrl, String... verifyKeys) {
-    java.util.Map<String, String> verify = new java.util.LinkedHashMap<>();
-    verify.put("scratch_url", "\"" + pg.scratchUrl() + "\"");
-    verify.put("password_file", "\"" + pg.verifierPasswordFile() + "\"");
-    verify.put("settle_time", "100ms");
-    for (String kv : verifyKeys) {
-      String[] parts = kv.split(": ", 2);
-      verify.put(parts[0], parts[1]);
-    }
-    StringBuilder lines = new StringBuilder();
-    verify.forEach((k, v) -> lines.append("      ").append(k).append(": ").append(v).append('\n'));
-    String yaml = """
-        signer_db:
-          url: "%s"
-          password_file: "%s"
-          timeout: 5s
-        backups:
-          - name: signer-db
-            path: "%s"
-            pattern: "signer-*"
-            verify:
-        %s""".formatted(signerUrl, pg.exporterPasswordFile(), backupDir, lines);
-    return ConfigLoader.parse("test.yml", yaml, System::getenv);
+    return VerifyConfig.of(signerUrl, pg.exporterPasswordFile(), pg.scratchUrl(), pg.verifierPasswordFile(), backupDir, verifyKeys);
   }
 
   private Path copy(Path from, String name) throws IOException {

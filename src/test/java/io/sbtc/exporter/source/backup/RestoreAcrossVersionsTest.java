@@ -3,7 +3,6 @@ package io.sbtc.exporter.source.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sbtc.exporter.setup.ConfigLoader;
 import io.sbtc.exporter.setup.ExporterConfig;
 import io.sbtc.exporter.source.postgres.SignerDbConfig;
 import io.sbtc.exporter.testing.DebianPgServer;
@@ -208,29 +207,10 @@ class RestoreAcrossVersionsTest {
   // --- helpers
 
   private VerifyOutcome verify(PgServer scratch, Path backup, String... verifyKeys) {
-    Map<String, String> verify = new LinkedHashMap<>();
-    verify.put("scratch_url", "\"postgresql://" + SignerPostgres.VERIFIER_USER + "@127.0.0.1:" + scratch.port() + "/postgres\"");
-    verify.put("password_file", "\"" + source.verifierPasswordFile() + "\"");
-    verify.put("settle_time", "100ms");
-    for (String kv : verifyKeys) {
-      String[] parts = kv.split(": ", 2);
-      verify.put(parts[0], parts[1]);
-    }
-    StringBuilder lines = new StringBuilder();
-    verify.forEach((k, v) -> lines.append("      ").append(k).append(": ").append(v).append('\n'));
-    String yaml = """
-        signer_db:
-          url: "postgresql://%s@127.0.0.1:%d/%s"
-          password_file: "%s"
-          timeout: 5s
-        backups:
-          - name: signer-db
-            path: "%s"
-            pattern: "signer-*"
-            verify:
-        %s""".formatted(SignerPostgres.EXPORTER_USER, scratch.port(), SignerPostgres.SIGNER_DB, source.exporterPasswordFile(),
-        backup.getParent(), lines);
-    ExporterConfig config = ConfigLoader.parse("test.yml", yaml, System::getenv);
+    ExporterConfig config = VerifyConfig.of(
+        "postgresql://" + SignerPostgres.EXPORTER_USER + "@127.0.0.1:" + scratch.port() + "/" + SignerPostgres.SIGNER_DB,
+        source.exporterPasswordFile(), "postgresql://" + SignerPostgres.VERIFIER_USER + "@127.0.0.1:" + scratch.port() + "/postgres",
+        source.verifierPasswordFile(), backup.getParent(), verifyKeys);
     VerifyOutcome outcome = new BackupVerifier(config.sections(BackupConfig.class).get(0), config.section(SignerDbConfig.class), dir, Clock.systemUTC()).run();
     assertEquals(List.of(), scratch.databases("sbtc_verify_"),
         "temporary databases left on " + scratch.describe() + " after: " + outcome.failure().map(FailureReason::label).orElse("success"));
